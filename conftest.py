@@ -1,0 +1,7 @@
+"""hacert's pytest plugins, registered for every run (suites and the project's own tests)."""
+
+pytest_plugins = [
+    "fixtures.targets",
+    "fixtures.selection",
+    "fixtures.reporting",
+]

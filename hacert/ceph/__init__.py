@@ -1,0 +1,1 @@
+"""ceph: commands, parsers and typed state."""

@@ -1,0 +1,1 @@
+"""corosync: commands, parsers and typed state."""

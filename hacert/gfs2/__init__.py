@@ -1,0 +1,1 @@
+"""gfs2: commands, parsers and typed state."""

@@ -1,0 +1,1 @@
+"""hosts: commands, parsers and typed state."""

@@ -1,0 +1,199 @@
+"""Reads Ansible inventories (YAML and INI) into hacert's native inventory layout.
+
+Hosts come from every group; a group named like a role (``ceph_mon`` or ``ceph-mon``)
+gives its hosts that role. ``hacert_cluster`` (a host or group variable) names the
+cluster a host belongs to, the file's stem otherwise; ``hacert_environment`` and
+``hacert_allow_destructive`` set the cluster's environment and destructive permission.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hacert.inventory.model import ROLES
+
+HOST_VARS = {
+    "ansible_host": "address",
+    "ansible_port": "port",
+    "ansible_ssh_port": "port",
+    "ansible_user": "user",
+    "ansible_ssh_user": "user",
+    "ansible_ssh_private_key_file": "key_file",
+    "ansible_password": "password",
+    "ansible_ssh_pass": "password",
+    "ansible_become": "sudo",
+}
+CLUSTER_VARS = {
+    "hacert_environment": "environment",
+    "hacert_allow_destructive": "allow_destructive",
+}
+
+
+class AnsibleFormatError(ValueError):
+    """The Ansible inventory's own structure is wrong."""
+
+
+@dataclass
+class _Group:
+    name: str
+    hosts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vars: dict[str, Any] = field(default_factory=dict)
+    children: list[str] = field(default_factory=list)
+
+
+def looks_like_ansible_yaml(document: object) -> bool:
+    if not isinstance(document, dict) or "clusters" in document:
+        return False
+    return "all" in document or any(
+        isinstance(v, dict) and ({"hosts", "children"} & set(v)) for v in document.values()
+    )
+
+
+def parse_yaml_groups(document: dict[str, Any]) -> dict[str, _Group]:
+    groups: dict[str, _Group] = {}
+
+    def visit(name: str, body: Any, where: str) -> None:
+        group = groups.setdefault(name, _Group(name))
+        if body is None:
+            return
+        if not isinstance(body, dict):
+            raise AnsibleFormatError(f"{where}: a group must be a mapping")
+        unknown = set(body) - {"hosts", "vars", "children"}
+        if unknown:
+            raise AnsibleFormatError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        hosts = body.get("hosts") or {}
+        if not isinstance(hosts, dict):
+            raise AnsibleFormatError(f"{where}.hosts: must be a mapping of host names")
+        for host, host_vars in hosts.items():
+            if host_vars is not None and not isinstance(host_vars, dict):
+                raise AnsibleFormatError(f"{where}.hosts.{host}: host variables must be a mapping")
+            group.hosts[str(host)] = dict(host_vars or {})
+        group_vars = body.get("vars") or {}
+        if not isinstance(group_vars, dict):
+            raise AnsibleFormatError(f"{where}.vars: must be a mapping")
+        group.vars.update(group_vars)
+        children = body.get("children") or {}
+        if not isinstance(children, dict):
+            raise AnsibleFormatError(f"{where}.children: must be a mapping of groups")
+        for child, child_body in children.items():
+            group.children.append(str(child))
+            visit(str(child), child_body, f"{where}.children.{child}")
+
+    for name, body in document.items():
+        visit(str(name), body, str(name))
+    return groups
+
+
+_INI_SECTION = re.compile(r"^\[([^\]:]+)(?::(vars|children))?\]$")
+
+
+def parse_ini_groups(text: str) -> dict[str, _Group]:
+    groups: dict[str, _Group] = {"ungrouped": _Group("ungrouped")}
+    current, kind = "ungrouped", "hosts"
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        section = _INI_SECTION.match(line)
+        if section:
+            current, kind = section.group(1), section.group(2) or "hosts"
+            groups.setdefault(current, _Group(current))
+            continue
+        if line.startswith("["):
+            raise AnsibleFormatError(f"line {number}: malformed section header {line!r}")
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as error:
+            raise AnsibleFormatError(f"line {number}: {error}") from None
+        group = groups[current]
+        if kind == "children":
+            group.children.append(words[0])
+            groups.setdefault(words[0], _Group(words[0]))
+        elif kind == "vars":
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise AnsibleFormatError(f"line {number}: expected key=value, got {line!r}")
+            group.vars[key.strip()] = _ini_value(value.strip())
+        else:
+            host_vars: dict[str, Any] = {}
+            for word in words[1:]:
+                key, sep, value = word.partition("=")
+                if not sep:
+                    raise AnsibleFormatError(f"line {number}: expected key=value, got {word!r}")
+                host_vars[key] = _ini_value(value)
+            group.hosts[words[0]] = host_vars
+    return groups
+
+
+def _ini_value(value: str) -> Any:
+    lowered = value.lower()
+    if lowered in {"true", "yes"}:
+        return True
+    if lowered in {"false", "no"}:
+        return False
+    if value.isdigit():
+        return int(value)
+    return value.strip("'\"")
+
+
+def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]:
+    """Flattens groups into the native ``{"clusters": [...]}`` layout."""
+    host_vars: dict[str, dict[str, Any]] = {}
+    host_roles: dict[str, list[str]] = {}
+    order: list[str] = []
+
+    def visit(
+        name: str, inherited: dict[str, Any], roles: list[str], trail: tuple[str, ...]
+    ) -> None:
+        if name in trail:
+            raise AnsibleFormatError(f"group '{name}' is its own descendant")
+        group = groups[name]
+        merged = {**inherited, **group.vars}
+        role = name.replace("_", "-")
+        own_roles = [*roles, role] if role in ROLES else roles
+        for host, variables in group.hosts.items():
+            if host not in host_vars:
+                order.append(host)
+                host_vars[host] = {}
+                host_roles[host] = []
+            host_vars[host] = {**merged, **host_vars[host], **variables}
+            for r in own_roles:
+                if r not in host_roles[host]:
+                    host_roles[host].append(r)
+        for child in group.children:
+            if child not in groups:
+                raise AnsibleFormatError(f"group '{name}' names an unknown child group '{child}'")
+            visit(child, merged, own_roles, (*trail, name))
+
+    roots = [n for n in groups if not any(n in g.children for g in groups.values())]
+    for root in roots:
+        visit(root, {}, [], ())
+
+    clusters: dict[str, dict[str, Any]] = {}
+    for host in order:
+        variables = host_vars[host]
+        name = str(variables.get("hacert_cluster", default_cluster))
+        cluster = clusters.setdefault(name, {"name": name, "hosts": []})
+        for var, key in CLUSTER_VARS.items():
+            if var in variables:
+                cluster[key] = variables[var]
+        entry: dict[str, Any] = {"name": host, "roles": host_roles[host]}
+        for var, key in HOST_VARS.items():
+            if var in variables:
+                entry[key] = variables[var]
+        entry.setdefault("address", host)
+        cluster["hosts"].append(entry)
+    if not clusters:
+        raise AnsibleFormatError("the inventory defines no hosts")
+    return {"version": 1, "clusters": list(clusters.values())}
+
+
+def load_ansible(path: Path, text: str, document: object | None) -> dict[str, Any]:
+    stem = re.sub(r"[^A-Za-z0-9._-]", "-", path.stem) or "cluster"
+    if isinstance(document, dict):
+        return to_native(parse_yaml_groups(document), stem)
+    return to_native(parse_ini_groups(text), stem)

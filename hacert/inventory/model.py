@@ -1,0 +1,184 @@
+"""The inventory: clusters, their hosts and what each cluster is expected to have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from hacert.ceph.expect import CephExpect
+from hacert.corosync.expect import CorosyncExpect
+from hacert.gfs2.expect import Gfs2Expect
+from hacert.hosts.expect import HostsExpect
+from hacert.iscsi.expect import IscsiExpect
+from hacert.modelbase import StrictModel
+from hacert.nvmeof.expect import NvmeofExpect
+from hacert.ovs.expect import OvsExpect
+from hacert.pacemaker.expect import PacemakerExpect
+from hacert.virt.expect import VirtExpect
+
+Role = Literal[
+    "corosync",
+    "pacemaker",
+    "hypervisor",
+    "ovs",
+    "bonding",
+    "ceph-mon",
+    "ceph-mgr",
+    "ceph-osd",
+    "ceph-client",
+    "iscsi-target",
+    "iscsi-initiator",
+    "nvmeof-target",
+    "nvmeof-host",
+    "gfs2",
+    "fio-client",
+]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+Environment = Literal["lab", "staging", "production"]
+HostKeyPolicy = Literal["verify", "accept-new", "ignore"]
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
+
+# Which host roles an `expect.<technology>` section needs at least one host to have.
+EXPECT_ROLES: dict[str, tuple[str, ...]] = {
+    "corosync": ("corosync",),
+    "pacemaker": ("pacemaker",),
+    "virt": ("hypervisor",),
+    "ovs": ("ovs",),
+    "ceph": ("ceph-mon",),
+    "iscsi": ("iscsi-target", "iscsi-initiator"),
+    "nvmeof": ("nvmeof-target", "nvmeof-host"),
+    "gfs2": ("gfs2",),
+}
+
+
+class ConnectionDefaults(StrictModel):
+    """Connection settings shared by all hosts unless a host overrides them."""
+
+    user: str = "root"
+    port: int = Field(default=22, ge=1, le=65535)
+    key_file: Path | None = None
+    password: SecretStr | None = None
+    sudo: bool = False
+    host_keys: HostKeyPolicy = "verify"
+    known_hosts: Path | None = None
+    connect_timeout: float = Field(default=5.0, gt=0, le=120)
+    command_timeout: float = Field(default=60.0, gt=0, le=7200)
+
+
+class HostSpec(StrictModel):
+    """One host of a cluster: where it is, how to log in, what it does."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    address: str | None = Field(default=None, min_length=1)
+    ssh_alias: str | None = Field(default=None, min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    user: str | None = Field(default=None, min_length=1)
+    key_file: Path | None = None
+    password: SecretStr | None = None
+    sudo: bool | None = None
+    roles: list[Role] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _needs_a_way_to_connect(self) -> HostSpec:
+        if self.address is None and self.ssh_alias is None:
+            raise ValueError("a host needs an 'address' or an 'ssh_alias'")
+        return self
+
+    @field_validator("roles")
+    @classmethod
+    def _roles_unique(cls, roles: list[str]) -> list[str]:
+        duplicates = sorted({r for r in roles if roles.count(r) > 1})
+        if duplicates:
+            raise ValueError(f"role listed twice: {', '.join(duplicates)}")
+        return roles
+
+
+class Platform(StrictModel):
+    """Facts the cluster's platform forces, which checks take as given rather than fail."""
+
+    kvm: bool = True
+    watchdog: bool = True
+    ovs_datapath: Literal["system", "netdev"] = "system"
+    container_hosts: bool = False
+    shared_clock: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class Expectations(StrictModel):
+    """What the cluster is expected to have, one section per technology."""
+
+    hosts: HostsExpect = Field(default_factory=HostsExpect)
+    corosync: CorosyncExpect | None = None
+    pacemaker: PacemakerExpect | None = None
+    virt: VirtExpect | None = None
+    ovs: OvsExpect | None = None
+    ceph: CephExpect | None = None
+    iscsi: IscsiExpect | None = None
+    nvmeof: NvmeofExpect | None = None
+    gfs2: Gfs2Expect | None = None
+
+
+class ClusterSpec(StrictModel):
+    """One cluster under test."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str = ""
+    environment: Environment = "production"
+    allow_destructive: bool = False
+    connection: ConnectionDefaults | None = None
+    platform: Platform = Field(default_factory=Platform)
+    hosts: list[HostSpec] = Field(min_length=1)
+    expect: Expectations = Field(default_factory=Expectations)
+
+    @model_validator(mode="after")
+    def _hosts_unique_and_roles_present(self) -> ClusterSpec:
+        seen: set[str] = set()
+        for host in self.hosts:
+            if host.name in seen:
+                raise ValueError(f"host '{host.name}' is listed twice in cluster '{self.name}'")
+            seen.add(host.name)
+        for section, roles in EXPECT_ROLES.items():
+            if getattr(self.expect, section) is None:
+                continue
+            if not any(role in host.roles for host in self.hosts for role in roles):
+                raise ValueError(
+                    f"expect.{section} is set but no host has the role "
+                    f"{' or '.join(repr(r) for r in roles)}"
+                )
+        return self
+
+    def hosts_with(self, role: str) -> list[HostSpec]:
+        return [h for h in self.hosts if role in h.roles]
+
+    def host(self, name: str) -> HostSpec:
+        for h in self.hosts:
+            if h.name == name:
+                return h
+        raise KeyError(name)
+
+
+class Inventory(StrictModel):
+    """A whole inventory file: defaults and one or more clusters."""
+
+    version: Literal[1] = 1
+    defaults: ConnectionDefaults = Field(default_factory=ConnectionDefaults)
+    clusters: list[ClusterSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _clusters_unique(self) -> Inventory:
+        seen: set[str] = set()
+        for cluster in self.clusters:
+            if cluster.name in seen:
+                raise ValueError(f"cluster '{cluster.name}' is defined twice")
+            seen.add(cluster.name)
+        return self
+
+    def cluster(self, name: str) -> ClusterSpec:
+        for c in self.clusters:
+            if c.name == name:
+                return c
+        raise KeyError(name)

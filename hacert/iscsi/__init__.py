@@ -1,0 +1,1 @@
+"""iscsi: commands, parsers and typed state."""

@@ -1,0 +1,1 @@
+"""nvmeof: commands, parsers and typed state."""

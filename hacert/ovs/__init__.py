@@ -1,0 +1,1 @@
+"""ovs: commands, parsers and typed state."""

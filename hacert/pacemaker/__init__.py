@@ -1,0 +1,1 @@
+"""pacemaker: commands, parsers and typed state."""

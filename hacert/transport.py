@@ -1,0 +1,362 @@
+"""SSH transport: one paramiko connection per host per process, a timeout on every command.
+
+Every command runs remotely under coreutils ``timeout`` so a hung command is killed on the
+host, not merely abandoned; a local deadline a little later guards against a host that stops
+answering altogether. Errors are typed (see ``hacert.errors``) so reports can tell an
+unreachable host (broken) from a cluster defect (failed).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import select
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import paramiko
+
+from hacert import shell
+from hacert.errors import (
+    AuthenticationFailed,
+    CommandTimeout,
+    HostKeyRejected,
+    HostUnreachable,
+    InfrastructureError,
+    SudoRefused,
+    ToolMissing,
+)
+from hacert.inventory.settings import ConnectionSettings
+from hacert.secrets import redact
+
+log = logging.getLogger(__name__)
+
+KILL_GRACE_S = 2.0
+LOCAL_GRACE_S = 3.0
+DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024
+UNREACHABLE_MEMORY_S = 30.0
+_TIMEOUT_EXIT = 124
+_NOT_FOUND_EXIT = 127
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What one remote command did."""
+
+    host: str
+    command: str
+    exit_status: int
+    stdout: str
+    stderr: str
+    duration: float
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_status == 0
+
+    def check(self) -> CommandResult:
+        """Raises CommandFailed unless the command exited 0."""
+        if not self.ok:
+            raise CommandFailed(self)
+        return self
+
+    def describe(self) -> str:
+        err = self.stderr.strip().splitlines()[-1:] if self.stderr.strip() else []
+        tail = f": {err[0]}" if err else ""
+        return redact(f"`{self.command}` exited {self.exit_status}{tail}")
+
+
+class CommandFailed(InfrastructureError):
+    """A command the check relies on failed (only raised when the caller asks: check=True)."""
+
+    def __init__(self, result: CommandResult) -> None:
+        self.result = result
+        super().__init__(result.describe(), host=result.host)
+
+
+class _AcceptAny(paramiko.MissingHostKeyPolicy):
+    def missing_host_key(
+        self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey
+    ) -> None:
+        return None
+
+
+def fingerprint(key: paramiko.PKey) -> str:
+    """The key's SHA256 fingerprint as ``ssh-keygen -l`` prints it."""
+    digest = hashlib.sha256(key.asbytes()).digest()
+    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+
+class Connection:
+    """An SSH session to one host, opened lazily, reopened if it drops."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        self.settings = settings
+        self._client: paramiko.SSHClient | None = None
+        self._lock = threading.Lock()
+        self.host_key_fingerprint: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.settings.host
+
+    def _open(self) -> paramiko.SSHClient:
+        s = self.settings
+        client = paramiko.SSHClient()
+        known_hosts = s.known_hosts or Path("~/.ssh/known_hosts").expanduser()
+        if s.host_keys == "ignore":
+            client.set_missing_host_key_policy(_AcceptAny())
+        else:
+            client.load_system_host_keys()
+            if known_hosts.exists():
+                client.load_host_keys(str(known_hosts))
+            if s.host_keys == "accept-new":
+                known_hosts.parent.mkdir(parents=True, exist_ok=True)
+                known_hosts.touch(exist_ok=True)
+                client.load_host_keys(str(known_hosts))
+                client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+            else:
+                client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        where = f"{s.user}@{s.address}:{s.port}"
+        try:
+            client.connect(
+                s.address,
+                port=s.port,
+                username=s.user,
+                key_filename=str(s.key_file) if s.key_file else None,
+                password=s.password,
+                timeout=s.connect_timeout,
+                banner_timeout=s.connect_timeout,
+                auth_timeout=s.connect_timeout,
+                channel_timeout=s.connect_timeout,
+                allow_agent=s.key_file is None and s.password is None,
+                look_for_keys=s.key_file is None and s.password is None,
+            )
+        except paramiko.BadHostKeyException as error:
+            client.close()
+            raise HostKeyRejected(
+                f"host key for {s.address}:{s.port} CHANGED (got {fingerprint(error.key)}); "
+                f"if the host was reinstalled, remove the old key with "
+                f"`ssh-keygen -R {_known_hosts_name(s)}` and re-trust it",
+                host=s.label,
+            ) from None
+        except paramiko.AuthenticationException:
+            client.close()
+            raise AuthenticationFailed(
+                f"authentication failed for {where} (check the user and key_file in the inventory)",
+                host=s.label,
+            ) from None
+        except paramiko.SSHException as error:
+            client.close()
+            if "not found in known_hosts" in str(error):
+                raise HostKeyRejected(
+                    f"host key for {s.address}:{s.port} is unknown; after verifying it, trust it "
+                    f"with `ssh-keyscan -p {s.port} {s.address} >> {known_hosts}` or set "
+                    f"`host_keys: accept-new` in the inventory",
+                    host=s.label,
+                ) from None
+            raise HostUnreachable(f"SSH to {where} failed: {error}", host=s.label) from None
+        except TimeoutError:
+            client.close()
+            raise HostUnreachable(
+                f"no answer from {where} within {s.connect_timeout:g} s", host=s.label
+            ) from None
+        except OSError as error:
+            client.close()
+            raise HostUnreachable(
+                f"cannot connect to {where}: {error.strerror or error}", host=s.label
+            ) from None
+        transport = client.get_transport()
+        if transport is not None:
+            transport.set_keepalive(10)
+            self.host_key_fingerprint = fingerprint(transport.get_remote_server_key())
+        return client
+
+    def _transport(self) -> paramiko.Transport:
+        with self._lock:
+            if self._client is not None:
+                transport = self._client.get_transport()
+                if transport is not None and transport.is_active():
+                    return transport
+                self._client.close()
+                self._client = None
+            self._client = self._open()
+            transport = self._client.get_transport()
+            assert transport is not None
+            return transport
+
+    def connect(self) -> None:
+        """Opens the session now (it is otherwise opened by the first command)."""
+        self._transport()
+
+    def run(
+        self,
+        command: str | Sequence[object],
+        *,
+        timeout: float | None = None,
+        sudo: bool | None = None,
+        stdin: str | None = None,
+        check: bool = False,
+        missing_ok: bool = False,
+        max_output: int = DEFAULT_MAX_OUTPUT,
+    ) -> CommandResult:
+        """Runs ``command`` (a shell line, or an argv that gets quoted) on the host."""
+        line = command if isinstance(command, str) else shell.join(command)
+        limit = self.settings.command_timeout if timeout is None else timeout
+        use_sudo = self.settings.sudo if sudo is None else sudo
+        wrapped = f"timeout -k {KILL_GRACE_S:g} {limit:g} sh -c {shell.quote(line)}"
+        if use_sudo:
+            wrapped = f"sudo -n -- {wrapped}"
+        started = time.monotonic()
+        channel = self._open_channel()
+        try:
+            channel.exec_command(wrapped)
+            if stdin is not None:
+                channel.sendall(stdin.encode())
+            channel.shutdown_write()
+            out, err, truncated = _drain(channel, started + limit + LOCAL_GRACE_S, max_output)
+            if out is None:
+                raise CommandTimeout(
+                    f"`{redact(line)}` did not finish within {limit:g} s (host stopped answering)",
+                    host=self.settings.label,
+                )
+            status = channel.recv_exit_status()
+        finally:
+            channel.close()
+        duration = time.monotonic() - started
+        result = CommandResult(
+            host=self.settings.host,
+            command=line,
+            exit_status=status,
+            stdout=out.decode("utf-8", "replace"),
+            stderr=err.decode("utf-8", "replace"),
+            duration=duration,
+            truncated=truncated,
+        )
+        log.debug("%s: %s -> %s (%.2fs)", self.settings.label, redact(line), status, duration)
+        self._raise_for_infrastructure(result, limit, use_sudo, missing_ok)
+        return result.check() if check else result
+
+    def _open_channel(self) -> paramiko.Channel:
+        try:
+            return self._transport().open_session(timeout=self.settings.connect_timeout)
+        except paramiko.SSHException as error:
+            with self._lock:
+                if self._client is not None:
+                    self._client.close()
+                    self._client = None
+            raise HostUnreachable(
+                f"SSH session failed: {error}", host=self.settings.label
+            ) from None
+
+    def _raise_for_infrastructure(
+        self, result: CommandResult, limit: float, use_sudo: bool, missing_ok: bool
+    ) -> None:
+        label = self.settings.label
+        if result.exit_status in (_TIMEOUT_EXIT, 128 + 9) and result.duration >= limit - 0.5:
+            raise CommandTimeout(
+                f"`{redact(result.command)}` ran past its {limit:g} s timeout and was killed",
+                host=label,
+            )
+        if use_sudo and result.exit_status == 1 and result.stderr.startswith("sudo:"):
+            raise SudoRefused(
+                f"sudo -n refused ({result.stderr.strip()}); give {self.settings.user} "
+                "passwordless sudo (NOPASSWD) or connect as root",
+                host=label,
+            )
+        if result.exit_status == _NOT_FOUND_EXIT and not missing_ok:
+            raise ToolMissing(
+                f"`{redact(result.command)}`: command not found ({result.stderr.strip()[:200]}); "
+                "install the package that provides it",
+                host=label,
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+
+def _known_hosts_name(s: ConnectionSettings) -> str:
+    return s.address if s.port == 22 else f"[{s.address}]:{s.port}"
+
+
+def _drain(
+    channel: paramiko.Channel, deadline: float, max_output: int
+) -> tuple[bytes | None, bytes, bool]:
+    out, err = bytearray(), bytearray()
+    truncated = False
+    while True:
+        got = False
+        while channel.recv_ready():
+            chunk = channel.recv(65536)
+            got = True
+            if len(out) < max_output:
+                out += chunk[: max_output - len(out)]
+            truncated = truncated or len(out) >= max_output
+        while channel.recv_stderr_ready():
+            chunk = channel.recv_stderr(65536)
+            got = True
+            if len(err) < max_output:
+                err += chunk[: max_output - len(err)]
+        if (
+            channel.exit_status_ready()
+            and not channel.recv_ready()
+            and not channel.recv_stderr_ready()
+        ):
+            return bytes(out), bytes(err), truncated
+        if time.monotonic() > deadline:
+            return None, bytes(err), truncated
+        if not got:
+            select.select([channel], [], [], 0.2)
+
+
+class ConnectionPool:
+    """One Connection per host per process; remembers unreachable hosts for a while."""
+
+    def __init__(self) -> None:
+        self._connections: dict[tuple[str, str], Connection] = {}
+        self._failures: dict[tuple[str, str], tuple[float, InfrastructureError]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, settings: ConnectionSettings) -> Connection:
+        key = (settings.cluster, settings.host)
+        with self._lock:
+            connection = self._connections.get(key)
+            if connection is None or connection.settings != settings:
+                connection = Connection(settings)
+                self._connections[key] = connection
+            return connection
+
+    def connect(self, settings: ConnectionSettings) -> Connection:
+        """Returns a connected Connection, failing fast for a host that just failed."""
+        key = (settings.cluster, settings.host)
+        failure = self._failures.get(key)
+        if failure and time.monotonic() - failure[0] < UNREACHABLE_MEMORY_S:
+            raise type(failure[1])(f"{failure[1]} (remembered from an earlier attempt)")
+        connection = self.get(settings)
+        try:
+            connection.connect()
+        except (HostUnreachable, AuthenticationFailed, HostKeyRejected) as error:
+            self._failures[key] = (time.monotonic(), error)
+            raise
+        self._failures.pop(key, None)
+        return connection
+
+    def open_count(self) -> int:
+        return sum(1 for c in self._connections.values() if c._client is not None)
+
+    def close_all(self) -> None:
+        with self._lock:
+            for connection in self._connections.values():
+                connection.close()
+            self._connections.clear()
+
+
+POOL = ConnectionPool()

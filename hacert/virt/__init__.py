@@ -1,0 +1,1 @@
+"""virt: commands, parsers and typed state."""
