@@ -1,0 +1,151 @@
+"""A cluster's certificate: the one-page verdict of one run, sealed with a SHA-256.
+
+Built from ``results.json`` (so an old run can be certified offline) and, optionally, the
+waiver file: a failure that an active waiver covers counts as *waived*, never as passed.
+A waiver is judged active on the day the run finished (the day the evidence was taken).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from typing import Any
+
+from hacert.certification import exitcodes
+from hacert.certification.waivers import WaiverFile
+from hacert.grading.integrity import HASH_COVERS, seal
+from hacert.grading.results import CheckResult, RunResults
+
+SCHEMA = "hacert-certificate/1"
+VERDICT_EXIT = {
+    "PASS": exitcodes.PASSED,
+    "PASS WITH WAIVERS": exitcodes.PASSED_WITH_WAIVERS,
+    "FAIL": exitcodes.FAILED,
+}
+
+
+def run_day(run: RunResults) -> date:
+    stamp = run.finished or run.started
+    if stamp:
+        try:
+            return datetime.fromisoformat(stamp).astimezone(UTC).date()
+        except ValueError:
+            pass
+    return datetime.now(UTC).date()
+
+
+def effective_outcomes(
+    checks: list[CheckResult], waivers: WaiverFile | None, day: date
+) -> tuple[list[tuple[CheckResult, str, dict[str, Any] | None]], list[dict[str, Any]]]:
+    """Each check with its outcome once waivers are applied, plus the expired waivers met."""
+    rows: list[tuple[CheckResult, str, dict[str, Any] | None]] = []
+    expired: dict[str, dict[str, Any]] = {}
+    for item in checks:
+        outcome, waiver = item.outcome, item.waiver
+        if waivers is not None and outcome == "failed":
+            match = waivers.lookup(item.check_id, item.cluster, day)
+            if match.active is not None:
+                outcome, waiver = "waived", match.active.to_dict()
+            elif match.expired is not None:
+                expired[match.expired.check] = match.expired.to_dict()
+        rows.append((item, outcome, waiver))
+    return rows, list(expired.values())
+
+
+def verdict_of(counts: Counter[str]) -> str:
+    if not sum(counts.values()) or counts["failed"] or counts["broken"]:
+        return "FAIL"
+    return "PASS WITH WAIVERS" if counts["waived"] else "PASS"
+
+
+def build_certificate(
+    run: RunResults, cluster: str, waivers: WaiverFile | None = None
+) -> dict[str, Any]:
+    """The sealed certificate document of ``cluster`` in ``run``."""
+    day = run_day(run)
+    rows, expired = effective_outcomes(run.checks_of(cluster), waivers, day)
+    counts: Counter[str] = Counter(outcome for _, outcome, _ in rows)
+    technologies: dict[str, Counter[str]] = {}
+    for item, outcome, _ in rows:
+        technologies.setdefault(item.technology or "other", Counter())[outcome] += 1
+    applied: dict[str, dict[str, Any]] = {}
+    for item, outcome, waiver in rows:
+        if outcome == "waived":
+            entry = applied.setdefault(
+                item.check_id or item.nodeid, {**(waiver or {}), "targets": []}
+            )
+            entry["targets"].append(item.host or cluster)
+    facts = run.clusters.get(cluster)
+    verdict = verdict_of(counts)
+    notes = [] if rows else [f"no check ran on cluster {cluster!r}"]
+    document: dict[str, Any] = {
+        "schema": SCHEMA,
+        "cluster": cluster,
+        "environment": facts.environment if facts else None,
+        "profile": run.profile,
+        "verdict": verdict,
+        "exit_code": VERDICT_EXIT[verdict],
+        "issued_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run": {
+            "run_id": run.run_id,
+            "started": run.started,
+            "finished": run.finished,
+            "inventory": run.inventory,
+            "results_sha256": run.sha256,
+            "waivers_judged_on": day.isoformat(),
+        },
+        "counts": {
+            k: counts.get(k, 0) for k in ("passed", "failed", "broken", "skipped", "waived")
+        },
+        "technologies": {
+            tech: {
+                "verdict": verdict_of(c).lower(),
+                **{k: c.get(k, 0) for k in ("passed", "failed", "broken", "skipped", "waived")},
+            }
+            for tech, c in sorted(technologies.items())
+        },
+        "failures": [
+            {
+                "check_id": item.check_id,
+                "title": item.title,
+                "host": item.host,
+                "outcome": outcome,
+                "message": item.message,
+                "remediation": item.remediation,
+            }
+            for item, outcome, _ in rows
+            if outcome in ("failed", "broken")
+        ],
+        "waivers_applied": list(applied.values()),
+        "waivers_expired": expired,
+        "versions": facts.versions if facts else {},
+        "hosts": {
+            name: {
+                "address": h.address,
+                "host_key_sha256": h.host_key_sha256,
+                "boot_time": h.boot_time,
+            }
+            for name, h in (facts.hosts.items() if facts else [])
+        },
+        "figures": [
+            {"check_id": item.check_id, "host": item.host, "name": name, "value": value}
+            for item, _, _ in rows
+            for name, value in sorted(item.figures.items())
+        ],
+        "notes": notes,
+        "hash_covers": HASH_COVERS,
+    }
+    return seal(document)
+
+
+def clusters_in(run: RunResults) -> list[str]:
+    return sorted(set(run.clusters) | {c.cluster for c in run.checks if c.cluster})
+
+
+def overall_exit(certificates: list[dict[str, Any]]) -> int:
+    codes = {c["exit_code"] for c in certificates}
+    if not certificates or exitcodes.FAILED in codes:
+        return exitcodes.FAILED
+    if exitcodes.PASSED_WITH_WAIVERS in codes:
+        return exitcodes.PASSED_WITH_WAIVERS
+    return exitcodes.PASSED

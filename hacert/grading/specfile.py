@@ -1,0 +1,147 @@
+"""Reads a user's YAML file (rubric, waivers) into a pydantic model, or fails in one line.
+
+Every problem -- missing file, bad YAML, duplicate key, unknown key, wrong type, bad date --
+becomes a ``SpecFileError`` whose message names the file, the line, the place in the
+document and the problem. Callers turn it into pytest's usage error (exit 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from hacert.errors import ConfigurationError
+from hacert.inventory.yaml_locations import compose, format_location, line_of
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class SpecFileError(ConfigurationError):
+    """A rubric or waiver file that cannot be used; the message is one line."""
+
+    def __init__(
+        self,
+        kind: str,
+        path: Path | str,
+        problem: str,
+        *,
+        where: Sequence[str | int] = (),
+        line: int | None = None,
+    ) -> None:
+        self.kind = kind
+        self.path = Path(path)
+        self.problem = " ".join(problem.split())
+        self.where = format_location(where) if where else ""
+        self.line = line
+        place = f"{self.path}:{line}" if line else str(self.path)
+        text = f"{place}: {self.where}: {self.problem}" if self.where else f"{place}: {problem}"
+        super().__init__(f"{kind} error: {' '.join(text.split())}")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text (pydantic parses them, with a location) and
+    rejects duplicate keys instead of silently keeping the last one."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(kind: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
+    """Returns the parsed document and its node tree (for line numbers)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecFileError(kind, path, "file not found") from None
+    except IsADirectoryError:
+        raise SpecFileError(kind, path, "is a directory, not a YAML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecFileError(kind, path, f"cannot read: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+        root = compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SpecFileError(kind, path, f"bad YAML: {problem}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise SpecFileError(kind, path, f"bad YAML: {exc}") from None
+    if data is None:
+        raise SpecFileError(kind, path, "file is empty")
+    if not isinstance(data, dict):
+        raise SpecFileError(kind, path, f"expected a mapping at the top, found {_kind_of(data)}")
+    return data, root
+
+
+def load_model(kind: str, path: Path | str, model: type[M]) -> tuple[M, yaml.Node | None]:
+    """Loads ``path`` as ``model`` (and its node tree, to place later errors on a line);
+    the first validation problem becomes a SpecFileError."""
+    data, root = read_yaml(kind, path)
+    try:
+        return model.model_validate(data), root
+    except ValidationError as exc:
+        raise error_from_validation(kind, path, exc, root) from None
+
+
+def error_from_validation(
+    kind: str,
+    path: Path | str,
+    exc: ValidationError,
+    root: yaml.Node | None,
+    prefix: Sequence[str | int] = (),
+) -> SpecFileError:
+    # Of a union's several branch errors, the deepest one names the real problem.
+    first = max(exc.errors(include_url=False), key=lambda e: len(e["loc"]))
+    location = [*prefix, *_clean_location(first["loc"])]
+    problem = _describe(first, location)
+    return SpecFileError(kind, path, problem, where=location, line=line_of(root, location))
+
+
+def _clean_location(loc: Sequence[Any]) -> list[str | int]:
+    # pydantic inserts union-branch names ("list[Step]", "literal[...]") into locations.
+    return [p for p in loc if isinstance(p, int) or ("[" not in p and "(" not in p)]
+
+
+def _describe(error: Any, location: Sequence[str | int]) -> str:
+    kind = error["type"]
+    last = location[-1] if location else ""
+    if kind == "extra_forbidden":
+        return f"unknown key '{last}'"
+    if kind == "missing":
+        return f"missing required key '{last}'"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if "input" in error and kind not in ("model_type", "dict_type", "list_type"):
+        shown = repr(error["input"])
+        if len(shown) <= 60:
+            message += f" (found {shown})"
+    elif kind in ("model_type", "dict_type", "list_type"):
+        message += f" (found {_kind_of(error.get('input'))})"
+    return message
+
+
+def _kind_of(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
+    return names.get(type(value), f"a {type(value).__name__}")
