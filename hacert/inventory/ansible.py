@@ -169,9 +169,12 @@ def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]
                 raise AnsibleFormatError(f"group '{name}' names an unknown child group '{child}'")
             visit(child, merged, own_roles, (*trail, name))
 
+    for name in groups:
+        _refuse_cycles(groups, name, ())
+    all_vars = groups["all"].vars if "all" in groups else {}
     roots = [n for n in groups if not any(n in g.children for g in groups.values())]
     for root in roots:
-        visit(root, {}, [], ())
+        visit(root, {} if root == "all" else dict(all_vars), [], ())
 
     clusters: dict[str, dict[str, Any]] = {}
     for host in order:
@@ -190,6 +193,13 @@ def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]
     if not clusters:
         raise AnsibleFormatError("the inventory defines no hosts")
     return {"version": 1, "clusters": list(clusters.values())}
+
+
+def _refuse_cycles(groups: dict[str, _Group], name: str, trail: tuple[str, ...]) -> None:
+    if name in trail:
+        raise AnsibleFormatError(f"group '{name}' is its own descendant")
+    for child in groups[name].children if name in groups else []:
+        _refuse_cycles(groups, child, (*trail, name))
 
 
 def load_ansible(path: Path, text: str, document: object | None) -> dict[str, Any]:
