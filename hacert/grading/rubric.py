@@ -89,14 +89,15 @@ class Rubric(StrictModel):
             raise ValueError(f"check listed twice: {', '.join(twice)}")
         return checks
 
-    @model_validator(mode="after")
-    def _students_unique(self) -> Rubric:
+    @field_validator("students")
+    @classmethod
+    def _students_unique(cls, students: list[Student]) -> list[Student]:
         for attr in ("name", "cluster"):
-            values = [getattr(s, attr) for s in self.students]
+            values = [getattr(s, attr) for s in students]
             twice = sorted({v for v in values if values.count(v) > 1})
             if twice:
                 raise ValueError(f"student {attr} listed twice: {', '.join(twice)}")
-        return self
+        return students
 
     @property
     def path(self) -> Path:

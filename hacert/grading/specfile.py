@@ -113,8 +113,12 @@ def error_from_validation(
     root: yaml.Node | None,
     prefix: Sequence[str | int] = (),
 ) -> SpecFileError:
-    # Of a union's several branch errors, the deepest one names the real problem.
-    first = max(exc.errors(include_url=False), key=lambda e: len(e["loc"]))
+    # Of a union's several branch errors the deepest names the real problem; and an unknown
+    # key (a typo) explains the missing key it was meant to be.
+    first = max(
+        exc.errors(include_url=False),
+        key=lambda e: (len(e["loc"]), e["type"] == "extra_forbidden"),
+    )
     location = [*prefix, *_clean_location(first["loc"])]
     problem = _describe(first, location)
     return SpecFileError(kind, path, problem, where=location, line=line_of(root, location))

@@ -1,0 +1,117 @@
+"""Certificates: verdicts, waivers applied or expired, the seal and its verify command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hacert.certification import __main__ as cli
+from hacert.certification.certificate import build_certificate
+from hacert.certification.waivers import load_waivers
+from hacert.grading.results import load_results
+from tests.unit.grading.factory import document, host, item, write
+
+WAIVERS = """\
+version: 1
+waivers:
+  - check: PCMK-002
+    justification: stonith-timeout raised by vendor advice, ticket OPS-42
+    expires: 2026-12-31
+    clusters: [prod-a]
+    approved_by: release board
+  - check: COROSYNC-001
+    justification: second ring arrives next quarter
+    expires: 2026-11-01
+"""
+
+
+def _run(tmp_path: Path, pcmk2: str = "failed", corosync: str = "passed") -> Path:
+    hosts = {"n1": host("10.0.0.1"), "n2": host("10.0.0.2")}
+    checks = [
+        item("PCMK-001", "prod-a", "passed", "n1"),
+        item("PCMK-001", "prod-a", "passed", "n2"),
+        item("PCMK-002", "prod-a", pcmk2, message="expected: 60s\nfound: 120s"),
+        item("COROSYNC-001", "prod-a", corosync, figures={"token_ms": 3000}),
+        item("HOSTS-001", "prod-a", "skipped", message="not applicable"),
+    ]
+    return write(
+        tmp_path / "results.json", document({"prod-a": hosts}, checks, profile="acceptance")
+    )
+
+
+def _waivers(tmp_path: Path):
+    path = tmp_path / "waivers.yaml"
+    path.write_text(WAIVERS)
+    return path
+
+
+def test_waived_failure_is_waived_not_passed(tmp_path: Path) -> None:
+    run = load_results(_run(tmp_path))
+    cert = build_certificate(run, "prod-a", load_waivers(_waivers(tmp_path)))
+    assert cert["verdict"] == "PASS WITH WAIVERS" and cert["exit_code"] == 6
+    assert cert["counts"] == {"passed": 3, "failed": 0, "broken": 0, "skipped": 1, "waived": 1}
+    assert cert["technologies"]["pacemaker"]["verdict"] == "pass with waivers"
+    assert cert["waivers_applied"][0]["check"] == "PCMK-002"
+    assert cert["waivers_applied"][0]["targets"] == ["prod-a"]
+    assert cert["figures"] == [
+        {"check_id": "COROSYNC-001", "host": None, "name": "token_ms", "value": 3000}
+    ]
+    assert cert["versions"] == {"pacemaker": "2.1.5"}
+    assert cert["hosts"]["n1"]["host_key_sha256"] == "SHA256:abc"
+
+
+def test_expired_waiver_no_longer_applies_and_says_so(tmp_path: Path) -> None:
+    run = load_results(_run(tmp_path, corosync="failed"))
+    cert = build_certificate(run, "prod-a", load_waivers(_waivers(tmp_path)))
+    assert cert["verdict"] == "FAIL" and cert["exit_code"] == 1
+    assert [w["check"] for w in cert["waivers_expired"]] == ["COROSYNC-001"]
+    assert [f["check_id"] for f in cert["failures"]] == ["COROSYNC-001"]
+
+
+def test_without_waivers_a_failure_fails_and_all_pass_passes(tmp_path: Path) -> None:
+    assert build_certificate(load_results(_run(tmp_path)), "prod-a")["verdict"] == "FAIL"
+    cert = build_certificate(load_results(_run(tmp_path, pcmk2="passed")), "prod-a")
+    assert cert["verdict"] == "PASS" and cert["exit_code"] == 0
+
+
+def test_broken_check_fails_certification(tmp_path: Path) -> None:
+    cert = build_certificate(load_results(_run(tmp_path, pcmk2="broken")), "prod-a")
+    assert cert["verdict"] == "FAIL" and cert["failures"][0]["outcome"] == "broken"
+
+
+def test_cli_writes_certificate_and_verify_detects_edits(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "certs"
+    code = cli.main(
+        ["certificate", str(_run(tmp_path)), "--waivers", str(_waivers(tmp_path)), "-o", str(out)]
+    )
+    assert code == 6
+    cert_json, cert_html = out / "prod-a.json", out / "prod-a.html"
+    assert "PASS WITH WAIVERS" in cert_html.read_text()
+    assert (
+        cli.main(
+            ["verify", str(cert_json), str(cert_html), "--results", str(tmp_path / "results.json")]
+        )
+        == 0
+    )
+    page = cert_html.read_text()
+    cert_html.write_text(page.replace("PASS WITH WAIVERS", "PASS"))
+    assert cli.main(["verify", str(cert_json), str(cert_html)]) == 1
+    cert = json.loads(cert_json.read_text())
+    cert["verdict"] = "PASS"
+    cert_json.write_text(json.dumps(cert))
+    assert cli.main(["verify", str(cert_json)]) == 1
+    assert "MODIFIED" in capsys.readouterr().out
+
+
+def test_cli_usage_errors_exit_4_with_one_line(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "version: 1\nwaivers:\n  - check: PCMK-404\n    justification: x\n    expires: 2030-01-01\n"
+    )
+    assert cli.main(["certificate", str(_run(tmp_path)), "--waivers", str(bad)]) == 4
+    err = capsys.readouterr().err
+    assert (
+        err.count("\n") == 1 and "bad.yaml:3: waivers[0].check: unknown check id 'PCMK-404'" in err
+    )
+    assert cli.main(["certificate", str(tmp_path / "missing.json")]) == 4
+    assert "cannot read" in capsys.readouterr().err
