@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,46 +54,63 @@ class ChangePoint:
 def energy_q(batch: NDArray[np.float64], min_size: int) -> NDArray[np.float64]:
     """Energy divergence Q for every split of every row of ``batch`` (B x n).
 
-    Returns a (B, n + 1) array: column ``tau`` is Q for the split
-    ``[0, tau) | [tau, n)``; splits leaving fewer than ``min_size`` points on
-    a side are ``-inf``.
+    Returns a (B, n + 1) array: column ``tau`` is Q for ``[0, tau) | [tau, n)``;
+    splits leaving fewer than ``min_size`` points on a side are ``-inf``.
     """
     rows, n = batch.shape
     out = np.full((rows, n + 1), -np.inf)
     if n < 2 * min_size:
         return out
-    upper = np.triu(np.abs(batch[:, :, None] - batch[:, None, :]), 1)
-    zero = np.zeros((rows, 1))
-    # within_left[tau]: sum of |xi - xj| over i < j < tau
-    within_left = np.concatenate([zero, np.cumsum(upper.sum(axis=1), axis=1)], axis=1)
-    # within_right[tau]: sum of |xi - xj| over tau <= i < j
-    row_sums = upper.sum(axis=2)
-    within_right = np.concatenate([np.cumsum(row_sums[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-    total = within_left[:, -1:]
-    cross = total - within_left - within_right
     taus = np.arange(min_size, n - min_size + 1)
-    m = taus.astype(float)
-    k = n - m
-    energy = (
-        2.0 * cross[:, taus] / (m * k)
-        - 2.0 * within_left[:, taus] / (m * (m - 1))
-        - 2.0 * within_right[:, taus] / (k * (k - 1))
-    )
-    out[:, taus] = m * k / (m + k) * energy
+    out[:, taus] = _q_grid(_prefix(batch), taus[:, None], np.full((1, 1), n))[:, :, 0]
     return out
 
 
-def _best_split(values: NDArray[np.float64], min_size: int) -> tuple[int, float]:
-    q = energy_q(values[None, :], min_size)[0]
-    tau = int(np.argmax(q))
-    return tau, float(q[tau])
+def _prefix(batch: NDArray[np.float64]) -> NDArray[np.float64]:
+    """2-D prefix sums of pairwise distances: ``P[b, i, j] = sum_{a<i, c<j} |x_a - x_c|``."""
+    dist = np.abs(batch[:, :, None] - batch[:, None, :])
+    prefix = np.zeros((batch.shape[0], batch.shape[1] + 1, batch.shape[1] + 1))
+    prefix[:, 1:, 1:] = dist.cumsum(axis=1).cumsum(axis=2)
+    return prefix
 
 
-def _permuted_max_q(
-    values: NDArray[np.float64], min_size: int, permutations: int, rng: np.random.Generator
-) -> NDArray[np.float64]:
-    shuffled = rng.permuted(np.tile(values, (permutations, 1)), axis=1)
-    return energy_q(shuffled, min_size).max(axis=1)
+def _q_grid(prefix: NDArray[np.float64], tau: Any, kappa: Any) -> NDArray[np.float64]:
+    """Q between ``[0, tau)`` and ``[tau, kappa)`` for broadcast index arrays."""
+
+    def block(r0: Any, r1: Any, c0: Any, c1: Any) -> NDArray[np.float64]:
+        return prefix[:, r1, c1] - prefix[:, r0, c1] - prefix[:, r1, c0] + prefix[:, r0, c0]
+
+    zero = np.zeros_like(tau)
+    m = np.asarray(tau, dtype=float)
+    k = np.asarray(kappa - tau, dtype=float)
+    cross = block(zero, tau, tau, kappa)
+    within_left = block(zero, tau, zero, tau) / 2
+    within_right = block(tau, kappa, tau, kappa) / 2
+    energy = (
+        2 * cross / (m * k) - 2 * within_left / (m * (m - 1)) - 2 * within_right / (k * (k - 1))
+    )
+    return np.asarray(m * k / (m + k) * energy)
+
+
+def best_split(
+    batch: NDArray[np.float64], min_size: int
+) -> tuple[NDArray[np.float64], NDArray[np.int_]]:
+    """Per row: the largest Q over split ``tau`` and segment end ``kappa``, and its ``tau``.
+
+    Searching ``kappa`` too (Matteson & James) finds a short excursion inside a
+    longer series, which a single split against the whole series dilutes.
+    """
+    rows, n = batch.shape
+    if n < 2 * min_size:
+        return np.full(rows, -np.inf), np.zeros(rows, dtype=int)
+    tau = np.arange(min_size, n - min_size + 1)[:, None]
+    kappa = np.arange(2 * min_size, n + 1)[None, :]
+    valid = kappa - tau >= min_size
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = _q_grid(_prefix(batch), tau, np.where(valid, kappa, n))
+    q = np.where(valid, q, -np.inf).reshape(rows, -1)
+    best = q.argmax(axis=1)
+    return q[np.arange(rows), best], tau[best // kappa.shape[1], 0]
 
 
 def e_divisive(
@@ -119,7 +137,7 @@ def e_divisive(
         candidates = [
             (start + tau, q)
             for start, end in segments
-            for tau, q in [_best_split(values[start:end], min_size)]
+            for q, tau in [_split_of(values[start:end], min_size)]
             if np.isfinite(q)
         ]
         if not candidates:
@@ -128,15 +146,19 @@ def e_divisive(
         null = np.full(permutations, -np.inf)
         for start, end in segments:
             if end - start >= 2 * min_size:
-                null = np.maximum(
-                    null, _permuted_max_q(values[start:end], min_size, permutations, rng)
-                )
+                shuffled = rng.permuted(np.tile(values[start:end], (permutations, 1)), axis=1)
+                null = np.maximum(null, best_split(shuffled, min_size)[0])
         p_value = (int(np.count_nonzero(null >= q_obs)) + 1) / (permutations + 1)
         if p_value > p_threshold:
             break
         found[index] = (p_value, q_obs)
         bounds = sorted([*bounds, index])
     return _describe(values, bounds, found)
+
+
+def _split_of(values: NDArray[np.float64], min_size: int) -> tuple[float, int]:
+    q, tau = best_split(values[None, :], min_size)
+    return float(q[0]), int(tau[0])
 
 
 def _describe(
