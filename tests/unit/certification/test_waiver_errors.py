@@ -14,7 +14,13 @@ HEAD = "version: 1\nwaivers:\n"
 GOOD = "  - check: PCMK-001\n    justification: vendor bug 123\n    expires: 2030-01-31\n"
 
 CASES = [
-    ("bad-yaml", HEAD + "  - check: PCMK-001\n\tjustification: x\n", ":4", "bad YAML"),
+    # (id, YAML text, expected place, expected problem)
+    (
+        "bad-yaml",
+        HEAD + "  - check: PCMK-001\n\tjustification: x\n",
+        ":4",
+        "bad YAML",
+    ),
     (
         "unknown-key",
         HEAD + GOOD + "    justfication: typo\n",
@@ -75,16 +81,36 @@ CASES = [
         ":6: waivers[0].clusters",
         "at least 1 item",
     ),
-    ("version-2", "version: 2\nwaivers: []\n", ":1: version", "Input should be 1"),
-    ("waivers-mapping", "version: 1\nwaivers: {check: PCMK-001}\n", ":2: waivers", "valid list"),
+    (
+        "version-2",
+        "version: 2\nwaivers: []\n",
+        ":1: version",
+        "Input should be 1",
+    ),
+    (
+        "waivers-mapping",
+        "version: 1\nwaivers: {check: PCMK-001}\n",
+        ":2: waivers",
+        "valid list",
+    ),
     (
         "duplicate-key",
         HEAD + "  - check: PCMK-001\n    check: PCMK-002\n",
         ":4",
         "duplicate key 'check'",
     ),
-    ("top-text", "just text\n", "", "expected a mapping at the top, found text"),
-    ("empty", "", "", "file is empty"),
+    (
+        "top-text",
+        "just text\n",
+        "",
+        "expected a mapping at the top, found text",
+    ),
+    (
+        "empty",
+        "",
+        "",
+        "file is empty",
+    ),
 ]
 
 

@@ -15,9 +15,24 @@ GOOD_HEAD = "assignment: lab1\nchecks:\n"
 
 CASES = [
     # (id, YAML text, expected place, expected problem)
-    ("bad-yaml", GOOD_HEAD + "  - id: [PCMK-001\n", ":4", "bad YAML"),
-    ("empty", "", "", "file is empty"),
-    ("top-list", "- a\n- b\n", "", "expected a mapping at the top, found a list"),
+    (
+        "bad-yaml",
+        GOOD_HEAD + "  - id: [PCMK-001\n",
+        ":4",
+        "bad YAML",
+    ),
+    (
+        "empty",
+        "",
+        "",
+        "file is empty",
+    ),
+    (
+        "top-list",
+        "- a\n- b\n",
+        "",
+        "expected a mapping at the top, found a list",
+    ),
     (
         "unknown-top-key",
         "asignment: lab1\nchecks: [{id: PCMK-001}]\n",
@@ -48,7 +63,12 @@ CASES = [
         ":4: checks[0].points",
         "greater than or equal to 0",
     ),
-    ("bad-id-format", GOOD_HEAD + "  - id: pcmk3\n", ":3: checks[0].id", "should match pattern"),
+    (
+        "bad-id-format",
+        GOOD_HEAD + "  - id: pcmk3\n",
+        ":3: checks[0].id",
+        "should match pattern",
+    ),
     (
         "unknown-check-id",
         GOOD_HEAD + "  - id: PCMK-999\n",
@@ -87,7 +107,12 @@ CASES = [
         ":4: checks[0].hidden",
         "valid boolean",
     ),
-    ("no-checks", "assignment: lab1\nchecks: []\n", ":2: checks", "at least 1 item"),
+    (
+        "no-checks",
+        "assignment: lab1\nchecks: []\n",
+        ":2: checks",
+        "at least 1 item",
+    ),
     (
         "duplicate-yaml-key",
         "assignment: lab1\nassignment: lab2\nchecks: [{id: PCMK-001}]\n",
@@ -107,7 +132,12 @@ CASES = [
         ":5: students[0].cluster",
         "missing required key 'cluster'",
     ),
-    ("checks-not-list", "assignment: lab1\nchecks: PCMK-001\n", ":2: checks", "valid list"),
+    (
+        "checks-not-list",
+        "assignment: lab1\nchecks: PCMK-001\n",
+        ":2: checks",
+        "valid list",
+    ),
 ]
 
 

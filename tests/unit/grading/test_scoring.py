@@ -37,7 +37,10 @@ students:
   - {name: dead, cluster: dead-ha}
   - {name: ghost, cluster: ghost-ha}
 """
-FAIL = "expected: pacemaker running\nfound:    inactive\nhost:     n2\nfix:      systemctl start pacemaker"
+FAIL = (
+    "expected: pacemaker running\nfound:    inactive\nhost:     n2\n"
+    "fix:      systemctl start pacemaker"
+)
 DOWN = "dead-ha/n1: cannot connect to root@10.213.0.250:22: timed out"
 
 
