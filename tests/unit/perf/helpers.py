@@ -31,9 +31,16 @@ def fill(
         run = f"n{night:02d}"
         store.record_many(
             Measurement(
-                run_id=run, cluster="lab", target="node1:/dev/shm", metric=metric,
-                value=v, unit="MiB/s", direction=direction, repetition=i,
-                timestamp=f"2026-01-01T00:{night:02d}:{i:02d}", stable=stable,
+                run_id=run,
+                cluster="lab",
+                target="node1:/dev/shm",
+                metric=metric,
+                value=v,
+                unit="MiB/s",
+                direction=direction,
+                repetition=i,
+                timestamp=f"2026-01-01T00:{night:02d}:{i:02d}",
+                stable=stable,
                 versions={"fio": "3.33"},
             )
             for i, v in enumerate(values)
