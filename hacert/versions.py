@@ -34,11 +34,10 @@ _BOOT_TIME = (
 
 
 def _probe_script() -> str:
-    parts = [
-        f"printf '%s=' {name}; ({cmd}) 2>/dev/null | head -n1 || echo"
+    return "; ".join(
+        f"printf '%s=%s\\n' {name} \"$( ({cmd}) 2>/dev/null | head -n1)\""
         for name, cmd in PROBES.items()
-    ]
-    return "; ".join(f"{{ {p}; }}" for p in parts)
+    )
 
 
 def parse_probe_output(text: str) -> dict[str, str]:

@@ -85,7 +85,11 @@ def test_ini_without_suffix_is_detected(tmp_path: Path) -> None:
         ("bad3.ini", "[a:children]\nb\n[b:children]\na\n", "its own descendant"),
         ("bad.yml", "all:\n  hosts: [a, b]\n", "must be a mapping"),
         ("bad2.yml", "all:\n  children:\n    g:\n      hostz: {}\n", "unknown key(s) hostz"),
-        ("bad3.yml", "all:\n  children:\n    corosync:\n      hosts: {a: {ansible_port: x}}\n", "port"),
+        (
+            "bad3.yml",
+            "all:\n  children:\n    corosync:\n      hosts: {a: {ansible_port: x}}\n",
+            "port",
+        ),
         ("empty.ini", "# nothing\n[corosync]\n", "defines no hosts"),
     ],
 )

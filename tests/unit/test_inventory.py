@@ -83,29 +83,105 @@ INVALID: list[tuple[str, str, str]] = [
     ("tab character", "clusters:\n\t- name: a\n", "invalid YAML"),
     ("no clusters", "version: 1\n", "missing required key 'clusters'"),
     ("empty clusters", "clusters: []\n", "clusters"),
-    ("unknown top-level key", f"clusterz: []\nclusters: [{{name: c, {HOST}}}]\n", "unknown key 'clusterz'"),
-    ("unknown cluster key", f"clusters: [{{name: c, colour: red, {HOST}}}]\n", "unknown key 'colour'"),
-    ("unknown host key", "clusters: [{name: c, hosts: [{name: a, address: x, adress: y}]}]\n", "unknown key 'adress'"),
+    (
+        "unknown top-level key",
+        f"clusterz: []\nclusters: [{{name: c, {HOST}}}]\n",
+        "unknown key 'clusterz'",
+    ),
+    (
+        "unknown cluster key",
+        f"clusters: [{{name: c, colour: red, {HOST}}}]\n",
+        "unknown key 'colour'",
+    ),
+    (
+        "unknown host key",
+        "clusters: [{name: c, hosts: [{name: a, address: x, adress: y}]}]\n",
+        "unknown key 'adress'",
+    ),
     ("wrong version", f"version: 2\nclusters: [{{name: c, {HOST}}}]\n", "version"),
-    ("port not a number", "clusters: [{name: c, hosts: [{name: a, address: x, port: ssh}]}]\n", "port"),
-    ("port out of range", "clusters: [{name: c, hosts: [{name: a, address: x, port: 70000}]}]\n", "less than or equal to 65535"),
-    ("roles not a list", "clusters: [{name: c, hosts: [{name: a, address: x, roles: corosync}]}]\n", "roles"),
-    ("unknown role", "clusters: [{name: c, hosts: [{name: a, address: x, roles: [corosink]}]}]\n", "corosink"),
-    ("role twice", "clusters: [{name: c, hosts: [{name: a, address: x, roles: [ovs, ovs]}]}]\n", "role listed twice"),
-    ("duplicate host", "clusters: [{name: c, hosts: [{name: a, address: x}, {name: a, address: y}]}]\n", "listed twice"),
-    ("duplicate cluster", f"clusters: [{{name: c, {HOST}}}, {{name: c, {HOST}}}]\n", "defined twice"),
-    ("host without address", "clusters: [{name: c, hosts: [{name: a}]}]\n", "needs an 'address' or an 'ssh_alias'"),
+    (
+        "port not a number",
+        "clusters: [{name: c, hosts: [{name: a, address: x, port: ssh}]}]\n",
+        "port",
+    ),
+    (
+        "port out of range",
+        "clusters: [{name: c, hosts: [{name: a, address: x, port: 70000}]}]\n",
+        "less than or equal to 65535",
+    ),
+    (
+        "roles not a list",
+        "clusters: [{name: c, hosts: [{name: a, address: x, roles: corosync}]}]\n",
+        "roles",
+    ),
+    (
+        "unknown role",
+        "clusters: [{name: c, hosts: [{name: a, address: x, roles: [corosink]}]}]\n",
+        "corosink",
+    ),
+    (
+        "role twice",
+        "clusters: [{name: c, hosts: [{name: a, address: x, roles: [ovs, ovs]}]}]\n",
+        "role listed twice",
+    ),
+    (
+        "duplicate host",
+        "clusters: [{name: c, hosts: [{name: a, address: x}, {name: a, address: y}]}]\n",
+        "listed twice",
+    ),
+    (
+        "duplicate cluster",
+        f"clusters: [{{name: c, {HOST}}}, {{name: c, {HOST}}}]\n",
+        "defined twice",
+    ),
+    (
+        "host without address",
+        "clusters: [{name: c, hosts: [{name: a}]}]\n",
+        "needs an 'address' or an 'ssh_alias'",
+    ),
     ("no hosts", "clusters: [{name: c, hosts: []}]\n", "hosts"),
     ("bad host name", "clusters: [{name: c, hosts: [{name: 'a b', address: x}]}]\n", "name"),
     ("bad environment", f"clusters: [{{name: c, environment: prod, {HOST}}}]\n", "environment"),
-    ("destructive not a bool", f"clusters: [{{name: c, allow_destructive: maybe, {HOST}}}]\n", "allow_destructive"),
-    ("expect for a role no host has", f"clusters: [{{name: c, {HOST}, expect: {{pacemaker: {{}}}}}}]\n", "no host has the role 'pacemaker'"),
-    ("bad host key policy", f"defaults: {{host_keys: trust}}\nclusters: [{{name: c, {HOST}}}]\n", "host_keys"),
-    ("negative timeout", f"defaults: {{command_timeout: -1}}\nclusters: [{{name: c, {HOST}}}]\n", "command_timeout"),
-    ("missing key file", "clusters: [{name: c, hosts: [{name: a, address: x, key_file: /nonexistent/key}]}]\n", "no such file"),
-    ("key file is a directory", "clusters: [{name: c, hosts: [{name: a, address: x, key_file: /}]}]\n", "not a regular file"),
-    ("unknown platform key", f"clusters: [{{name: c, platform: {{kvm: false, gpu: true}}, {HOST}}}]\n", "unknown key 'gpu'"),
-    ("bad datapath", f"clusters: [{{name: c, platform: {{ovs_datapath: dpdk}}, {HOST}}}]\n", "ovs_datapath"),
+    (
+        "destructive not a bool",
+        f"clusters: [{{name: c, allow_destructive: maybe, {HOST}}}]\n",
+        "allow_destructive",
+    ),
+    (
+        "expect for a role no host has",
+        f"clusters: [{{name: c, {HOST}, expect: {{pacemaker: {{}}}}}}]\n",
+        "no host has the role 'pacemaker'",
+    ),
+    (
+        "bad host key policy",
+        f"defaults: {{host_keys: trust}}\nclusters: [{{name: c, {HOST}}}]\n",
+        "host_keys",
+    ),
+    (
+        "negative timeout",
+        f"defaults: {{command_timeout: -1}}\nclusters: [{{name: c, {HOST}}}]\n",
+        "command_timeout",
+    ),
+    (
+        "missing key file",
+        "clusters: [{name: c, hosts: [{name: a, address: x, key_file: /nonexistent/key}]}]\n",
+        "no such file",
+    ),
+    (
+        "key file is a directory",
+        "clusters: [{name: c, hosts: [{name: a, address: x, key_file: /}]}]\n",
+        "not a regular file",
+    ),
+    (
+        "unknown platform key",
+        f"clusters: [{{name: c, platform: {{kvm: false, gpu: true}}, {HOST}}}]\n",
+        "unknown key 'gpu'",
+    ),
+    (
+        "bad datapath",
+        f"clusters: [{{name: c, platform: {{ovs_datapath: dpdk}}, {HOST}}}]\n",
+        "ovs_datapath",
+    ),
 ]
 
 
@@ -141,17 +217,32 @@ def test_missing_and_unreadable_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param("clusters: [{name: c, hosts: [{name: a, address: x, port: 0}]}]\n", id="port-zero"),
+        pytest.param(
+            "clusters: [{name: c, hosts: [{name: a, address: x, port: 0}]}]\n", id="port-zero"
+        ),
         pytest.param("clusters:\n  - name: c\n   hosts: []\n", id="bad-yaml"),
     ],
 )
 def test_pytest_stops_with_usage_error_and_one_line(tmp_path: Path, text: str) -> None:
     path = write(tmp_path, text)
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/hosts", "--inventory", str(path), "-p", "no:xdist",
-         f"--alluredir={tmp_path / 'allure'}", f"--junitxml={tmp_path / 'j.xml'}",
-         f"--results-json={tmp_path / 'r.json'}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites/hosts",
+            "--inventory",
+            str(path),
+            "-p",
+            "no:xdist",
+            f"--alluredir={tmp_path / 'allure'}",
+            f"--junitxml={tmp_path / 'j.xml'}",
+            f"--results-json={tmp_path / 'r.json'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 4, run.stdout + run.stderr
     errors = [line for line in run.stderr.splitlines() if line.strip()]
@@ -162,9 +253,22 @@ def test_pytest_stops_with_usage_error_and_one_line(tmp_path: Path, text: str) -
 def test_unknown_cluster_option_is_a_usage_error(tmp_path: Path) -> None:
     path = write(tmp_path, VALID)
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/hosts", "--inventory", str(path), "--cluster", "nope",
-         f"--alluredir={tmp_path / 'allure'}", f"--junitxml={tmp_path / 'j.xml'}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites/hosts",
+            "--inventory",
+            str(path),
+            "--cluster",
+            "nope",
+            f"--alluredir={tmp_path / 'allure'}",
+            f"--junitxml={tmp_path / 'j.xml'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 4
     assert "--cluster 'nope' is not in the inventory" in run.stderr

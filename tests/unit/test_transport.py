@@ -50,7 +50,9 @@ def pool() -> Iterator[ConnectionPool]:
     created.close_all()
 
 
-def test_runs_a_command_and_returns_a_typed_result(loopback_sshd: LoopbackSshd, pool: ConnectionPool) -> None:
+def test_runs_a_command_and_returns_a_typed_result(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
     connection = pool.connect(settings(loopback_sshd))
     result = connection.run("echo out; echo err >&2; exit 3")
     assert (result.exit_status, result.stdout, result.stderr) == (3, "out\n", "err\n")
@@ -77,11 +79,15 @@ def test_host_dropping_packets_fails_within_connect_timeout(
 ) -> None:
     started = time.monotonic()
     with pytest.raises(HostUnreachable, match="no answer"):
-        pool.connect(settings(loopback_sshd, address=dropping_address, port=22, connect_timeout=2.0))
+        pool.connect(
+            settings(loopback_sshd, address=dropping_address, port=22, connect_timeout=2.0)
+        )
     assert time.monotonic() - started < 2 + 1.5
     started = time.monotonic()
     with pytest.raises(HostUnreachable, match="remembered"):
-        pool.connect(settings(loopback_sshd, address=dropping_address, port=22, connect_timeout=2.0))
+        pool.connect(
+            settings(loopback_sshd, address=dropping_address, port=22, connect_timeout=2.0)
+        )
     assert time.monotonic() - started < 0.5
 
 
@@ -129,7 +135,9 @@ def test_refused_port_is_unreachable(loopback_sshd: LoopbackSshd, pool: Connecti
         pool.connect(settings(loopback_sshd, port=free))
 
 
-def test_wrong_key_is_an_authentication_error(loopback_sshd: LoopbackSshd, pool: ConnectionPool) -> None:
+def test_wrong_key_is_an_authentication_error(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
     with pytest.raises(AuthenticationFailed, match="authentication failed"):
         pool.connect(settings(loopback_sshd, key_file=loopback_sshd.other_key_file))
 
@@ -143,21 +151,27 @@ def test_unknown_host_key_is_refused_by_default_with_how_to_trust_it(
         pool.connect(settings(loopback_sshd, known_hosts=empty))
 
 
-def test_changed_host_key_is_refused(loopback_sshd: LoopbackSshd, pool: ConnectionPool, tmp_path: Path) -> None:
-    other = (Path(str(loopback_sshd.other_key_file)) .with_suffix(".pub")).read_text().split()
+def test_changed_host_key_is_refused(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool, tmp_path: Path
+) -> None:
+    other = (Path(str(loopback_sshd.other_key_file)).with_suffix(".pub")).read_text().split()
     wrong = tmp_path / "known_hosts"
     wrong.write_text(f"[127.0.0.1]:{loopback_sshd.port} {other[0]} {other[1]}\n")
     with pytest.raises(HostKeyRejected, match="CHANGED"):
         pool.connect(settings(loopback_sshd, known_hosts=wrong))
 
 
-def test_accept_new_trusts_on_first_use(loopback_sshd: LoopbackSshd, pool: ConnectionPool, tmp_path: Path) -> None:
+def test_accept_new_trusts_on_first_use(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool, tmp_path: Path
+) -> None:
     fresh = tmp_path / "known_hosts"
     pool.connect(settings(loopback_sshd, known_hosts=fresh, host_keys="accept-new"))
     assert loopback_sshd.host_key_pub.split()[1] in fresh.read_text()
 
 
-def test_missing_tool_is_reported_as_such(loopback_sshd: LoopbackSshd, pool: ConnectionPool) -> None:
+def test_missing_tool_is_reported_as_such(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
     with pytest.raises(ToolMissing, match="not found"):
         pool.connect(settings(loopback_sshd)).run("no-such-tool-hacert --version")
 
@@ -182,7 +196,9 @@ def test_inventory_values_reach_the_host_as_data(
     assert not canary.exists()
 
 
-def test_huge_output_is_capped_and_does_not_hang(loopback_sshd: LoopbackSshd, pool: ConnectionPool) -> None:
+def test_huge_output_is_capped_and_does_not_hang(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
     connection = pool.connect(settings(loopback_sshd))
     started = time.monotonic()
     result = connection.run("head -c 10485760 /dev/zero | tr '\\0' x", max_output=1024 * 1024)
@@ -190,7 +206,9 @@ def test_huge_output_is_capped_and_does_not_hang(loopback_sshd: LoopbackSshd, po
     assert time.monotonic() - started < 20
 
 
-def test_one_connection_per_host_is_reused(loopback_sshd: LoopbackSshd, pool: ConnectionPool) -> None:
+def test_one_connection_per_host_is_reused(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
     target = settings(loopback_sshd)
     for _ in range(30):
         pool.connect(target).run("true")
