@@ -68,13 +68,19 @@ def state(p: Paths, via: str | None = None) -> ClusterState:
 def pcs_auth(p: Paths) -> None:
     names = " ".join(h.name for h in CLUSTER_NODES)
 
-    def auth(n: str) -> None:
-        cmd = (f"grep -q node3 /var/lib/pcsd/known-hosts 2>/dev/null || "
-               f"pcs host auth {names} -u hacluster -p hacert-lab >/dev/null")
-        ssh(p, n, cmd, timeout=90)
+    def authed(n: str) -> bool:
+        cmd = "cat /var/lib/pcsd/known-hosts 2>/dev/null"
+        text = ssh(p, n, cmd, check=False, timeout=20).stdout
+        return all(f'"{h.name}"' in text for h in CLUSTER_NODES)
 
-    wait_for("pcsd on all nodes", lambda: all(
-        ssh(p, h.name, "systemctl is-active -q pcsd", check=False).returncode == 0 for h in CLUSTER_NODES), 90, 1)
+    def auth(n: str) -> None:
+        if authed(n):
+            return
+        cmd = f"pcs host auth {names} -u hacluster -p hacert-lab >/dev/null"
+        # pcsd (ruby) starts slowly and the command needs it on every node: retry
+        wait_for(f"pcs host auth on {n}", lambda: ssh(p, n, cmd, check=False, timeout=60)
+                 .returncode == 0, 120, 2)
+
     with ThreadPoolExecutor(len(CLUSTER_NODES)) as ex:
         list(ex.map(auth, [h.name for h in CLUSTER_NODES]))
 
