@@ -4,4 +4,5 @@ pytest_plugins = [
     "fixtures.targets",
     "fixtures.selection",
     "fixtures.reporting",
+    "fixtures.perf_plugin",
 ]
