@@ -74,8 +74,8 @@ def text_table(verdicts: Sequence[MetricVerdict]) -> str:
 def print_rich(verdicts: Sequence[MetricVerdict], title: str) -> None:
     """Print the table with rich when it is installed, else as plain text."""
     try:
-        from rich.console import Console  # noqa: PLC0415 - rich is optional
-        from rich.table import Table  # noqa: PLC0415
+        from rich.console import Console
+        from rich.table import Table
     except ImportError:
         print(title)
         print(text_table(verdicts))
