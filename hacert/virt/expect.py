@@ -90,6 +90,10 @@ class MigrationExpect(StrictModel):
     )
     test_guest: TestGuest | None = None
     method: Literal["libvirt", "qmp"] = "libvirt"
+    destination_uri: str = Field(
+        default="qemu+ssh://{name}/system",
+        description="libvirt URI of the destination as the source reaches it ({name}, {address})",
+    )
     migrate_uri: str = Field(
         default="tcp://{address}", description="data connection; {address} = destination"
     )

@@ -1,0 +1,147 @@
+"""Changes the destructive virt checks make, each undone in a `finally`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from hacert import shell
+from hacert.cluster import Cluster, Node
+from hacert.errors import UnexpectedOutput
+from hacert.virt import guest as guestmod
+from hacert.virt import probes
+from hacert.virt.expect import TestGuest
+from hacert.virt.migration import SerialConsole
+from hacert.virt.probes import VIRSH
+
+
+def remove_everywhere(nodes: list[Node], name: str, serial_log: str | None = None) -> list[str]:
+    """Destroys/undefines `name` on every node; returns where it was found."""
+    found = []
+    for node in nodes:
+        state = probes.domstate(node, name)
+        if state is not None:
+            found.append(f"{node.name} ({state})")
+            if state != "shut off":
+                node.run([*VIRSH, "destroy", name], timeout=30)
+            if probes.domstate(node, name) is not None:
+                node.run([*VIRSH, "undefine", name], timeout=30)
+        if serial_log:
+            node.run(["rm", "-f", serial_log], timeout=10)
+    return found
+
+
+@contextmanager
+def test_guest(cluster: Cluster, node: Node, guest: TestGuest) -> Iterator[SerialConsole]:
+    """A transient guest started on `node`, printing ticks; destroyed everywhere afterwards."""
+    hypervisors = cluster.nodes_with("hypervisor")
+    log = guestmod.serial_log(guest)
+    remove_everywhere(hypervisors, guest.name, log)
+    for each in hypervisors:
+        each.run(["mkdir", "-p", guest.serial_log_dir], timeout=10, check=True)
+    xml = guestmod.domain_xml(guest, kvm=cluster.platform.kvm)
+    path = f"/tmp/hacert-{guest.name}.xml"
+    node.run(f"cat > {shell.quote(path)}", stdin=xml, check=True)
+    console = SerialConsole(log, guest.tick_pattern)
+    try:
+        node.run([*VIRSH, "create", path], timeout=60, check=True)
+        if len(console.wait_ticks(node, 0, 2, guest.boot_timeout_s)) < 2:
+            raise UnexpectedOutput(
+                f"test guest {guest.name} printed no tick within {guest.boot_timeout_s:g} s "
+                f"({log})",
+                host=node.label,
+            )
+        yield console
+    finally:
+        node.run(["rm", "-f", path], timeout=10)
+        left = remove_everywhere(hypervisors, guest.name, log)
+        still = [n.name for n in hypervisors if probes.domstate(n, guest.name) is not None]
+        if still:
+            raise RuntimeError(
+                f"test guest {guest.name} could not be removed from {still} (was on {left})"
+            )
+
+
+@contextmanager
+def pacemaker_unmanaged(node: Node, resource: str) -> Iterator[None]:
+    """Takes a pacemaker resource out of management for the duration (restored after)."""
+    before = node.run(
+        ["crm_resource", "--resource", resource, "--meta", "--get-parameter", "is-managed"],
+        timeout=30,
+    )
+    previous = before.stdout.strip() if before.ok else None
+    node.run(
+        [
+            "crm_resource",
+            "--resource",
+            resource,
+            "--meta",
+            "--set-parameter",
+            "is-managed",
+            "--parameter-value",
+            "false",
+        ],
+        timeout=30,
+        check=True,
+    )
+    try:
+        yield
+    finally:
+        if previous:
+            node.run(
+                [
+                    "crm_resource",
+                    "--resource",
+                    resource,
+                    "--meta",
+                    "--set-parameter",
+                    "is-managed",
+                    "--parameter-value",
+                    previous,
+                ],
+                timeout=30,
+                check=True,
+            )
+        else:
+            node.run(
+                [
+                    "crm_resource",
+                    "--resource",
+                    resource,
+                    "--meta",
+                    "--delete-parameter",
+                    "is-managed",
+                ],
+                timeout=30,
+                check=True,
+            )
+
+
+def balloon_round_trip(
+    node: Node, domain: str, target_kib: int, timeout: float = 30
+) -> tuple[int, int, int]:
+    """setmem to `target_kib` and back; returns (before, reached, restored) `actual` KiB."""
+    before = probes.dommemstat(node, domain).get("actual")
+    if before is None:
+        raise UnexpectedOutput(
+            f"{domain}: dommemstat has no `actual` (no balloon?)", host=node.label
+        )
+    try:
+        node.run([*VIRSH, "setmem", domain, f"{target_kib}K", "--live"], timeout=30, check=True)
+        reached = _wait_actual(node, domain, target_kib, timeout)
+    finally:
+        node.run([*VIRSH, "setmem", domain, f"{before}K", "--live"], timeout=30, check=True)
+    restored = _wait_actual(node, domain, before, timeout)
+    return before, reached, restored
+
+
+def _wait_actual(node: Node, domain: str, target: int, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    actual = -1
+    while time.monotonic() < deadline:
+        actual = probes.dommemstat(node, domain).get("actual", -1)
+        if abs(actual - target) <= 1024:
+            return actual
+        time.sleep(0.5)
+    return actual

@@ -1,0 +1,37 @@
+"""What a destructive virt check must leave unchanged: domains and networks per hypervisor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hacert.cluster import Cluster
+from hacert.virt import probes
+
+
+def snapshot(cluster: Cluster) -> dict[str, Any]:
+    """Domains (state, persistence, autostart) and networks (state, autostart) per host.
+
+    Domains pacemaker manages (expect.virt.domains[].pacemaker_resource) may legitimately
+    move while a check runs (another check, a fence): for them only the number of running
+    copies cluster-wide is recorded.
+    """
+    expect = cluster.expect.virt
+    managed = {d.name for d in expect.domains if d.pacemaker_resource} if expect else set()
+    hosts: dict[str, Any] = {}
+    running_managed: dict[str, int] = {name: 0 for name in managed}
+    for node in cluster.nodes_with("hypervisor"):
+        domains = probes.domains(node)
+        for name in managed & set(domains):
+            running_managed[name] += domains[name].state == "running"
+        hosts[node.name] = {
+            "domains": {
+                d.name: {"state": d.state, "persistent": d.persistent, "autostart": d.autostart}
+                for d in domains.values()
+                if d.name not in managed
+            },
+            "networks": {
+                name: {"state": row.get("State"), "autostart": row.get("Autostart")}
+                for name, row in probes.networks(node).items()
+            },
+        }
+    return {"hosts": hosts, "pacemaker_domains_running": running_managed}
