@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import sys
 from collections.abc import Sequence
 
 from perf.verdicts import MetricVerdict, Verdict
@@ -89,7 +90,7 @@ def print_rich(verdicts: Sequence[MetricVerdict], title: str) -> None:
         if colour:
             cells[-1] = f"[bold {colour}]{cells[-1]}[/]"
         table.add_row(*cells)
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(table)
     for v in verdicts:
         if v.message:
