@@ -69,6 +69,7 @@ class Clone:
     id: str
     child: str
     promotable: bool
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def _walk_resources(
                 id=child.get("id", ""),
                 child=inner[0].get("id", "") if inner else "",
                 promotable=promotable,
+                meta=meta,
             )
             _walk_resources(child, primitives, groups, clones)
 

@@ -70,9 +70,9 @@ def _sentence(value: Any, pattern: re.Pattern[str], example: str) -> Any:
 class PowerCommands(StrictModel):
     """Commands run on the checking machine to cut and restore a host's power ({host})."""
 
-    off: str
-    on: str
-    status: str | None = None
+    off_command: str
+    on_command: str
+    status_command: str | None = None
     cwd: str | None = Field(default=None, description="working directory for the commands")
 
 
