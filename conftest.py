@@ -5,4 +5,5 @@ pytest_plugins = [
     "fixtures.selection",
     "fixtures.reporting",
     "fixtures.perf_plugin",
+    "fixtures.safety",
 ]
