@@ -43,7 +43,7 @@ def test_fault_is_restored_when_the_block_fails(
     journal = FaultJournal(tmp_path / "journal.json")
     marker = tmp_path / "fault"
     node = cluster.nodes[0]
-    with pytest.raises(KeyboardInterrupt):  # noqa: PT012
+    with pytest.raises(KeyboardInterrupt):
         with injected(cluster, "marker", node=node, restore=f"rm -f {marker}", journal=journal):
             node.run(["touch", str(marker)])
             assert journal.entries()
