@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hacert.grading.specfile import SpecFileError
 
@@ -27,6 +28,13 @@ class HostFacts(_Lenient):
     boot_time: str | None = None
     reachable: bool | None = None
     error: str | None = None
+
+    @field_validator("boot_time", mode="before")
+    @classmethod
+    def _epoch_to_iso(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, UTC).isoformat(timespec="seconds")
+        return value
 
 
 class ClusterFacts(_Lenient):

@@ -14,7 +14,7 @@ def host(address: str, reachable: bool = True, error: str | None = None) -> dict
         "address": address,
         "reachable": reachable,
         "host_key_sha256": "SHA256:abc" if reachable else None,
-        "boot_time": "2026-11-25T10:00:00Z" if reachable else None,
+        "boot_time": 1795626181 if reachable else None,  # epoch, as the foundation writes it
         "error": error,
     }
 

@@ -133,6 +133,7 @@ def test_result_records_hosts_and_seal_verifies(graded, tmp_path: Path) -> None:
     path = tmp_path / "grades" / "students" / "alice.json"
     result = json.loads(path.read_text())
     assert result["taken"]["hosts"]["n1"]["host_key_sha256"] == "SHA256:abc"
+    assert result["taken"]["hosts"]["n1"]["boot_time"] == "2026-11-25T17:03:01+00:00"
     assert result["taken"]["finished"] == "2026-11-25T17:00:00Z"
     assert len(result["taken"]["results_sha256"]) == 64
     assert verify_file(path)[0]
