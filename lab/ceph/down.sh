@@ -5,7 +5,8 @@
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 lab_ssh "$CEPH_HOST" true 2>/dev/null || { say "ceph1 not running; nothing to stop"; exit 0; }
-lab_ssh "$CEPH_HOST" 'ceph osd set noout >/dev/null 2>&1 || true
-    systemctl stop "ceph-osd@*" ; systemctl stop "ceph-mgr@*" ; systemctl stop "ceph-mon@*"' \
-    && say "ceph daemons stopped (noout set; up.sh clears it)"
+# No `noout`: the mon stops with the OSDs, nothing gets marked out, and a flag left behind
+# would keep the cluster in HEALTH_WARN after a later `lab up` that skips this tier.
+lab_ssh "$CEPH_HOST" 'systemctl stop "ceph-osd@*"; systemctl stop "ceph-mgr@*"; systemctl stop "ceph-mon@*"' \
+    && say "ceph daemons stopped"
 exit 0
