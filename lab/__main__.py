@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     upp.add_argument("--tier", choices=["containers", "ceph", "vm", "all"], default="all")
     st = sub.add_parser("status", help="health of hosts, services and cluster; exit 1 if not healthy")
     st.add_argument("--json", action="store_true")
+    st.add_argument("--tier", choices=["containers", "ceph", "vm", "all"], default="containers",
+                    help="also fail when this plug-in tier's status.sh fails")
     dn = sub.add_parser("down", help="stop everything the lab made (state and image are kept)")
     dn.add_argument("--fast", action="store_true", help="power off without stopping pacemaker first")
     sub.add_parser("destroy", help="down, then remove the lab state and the cached image")
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         lifecycle.up(p, a.tier)
         return 0
     if a.cmd == "status":
-        return status.show(p, a.json)
+        return status.show(p, a.json, a.tier)
     if a.cmd == "down":
         lifecycle.down(p, graceful=not a.fast)
         return 0

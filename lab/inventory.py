@@ -1,44 +1,63 @@
 """Check that the suite's default inventory (inventory/lab.yaml) describes this lab.
 
-stdlib only (runs before the project venv exists), so this is a line-level check rather
-than a YAML parse: every lab host and its addresses must be present, and every 10.213.x.y
-address in the file must be a lab address.
+stdlib only (runs before the project venv exists), so this reads the `- name:` /
+`address:` pairs line by line rather than parsing YAML: every lab host must be listed with
+its lab address. Other hosts (the VM tier's) only get a warning if their address is not
+one the lab hands out.
 """
 
 from __future__ import annotations
 
 import re
 
-from .config import HOSTS, REPO, VIP
+from .config import HOSTS, REPO
 from .shell import say
 
 INVENTORY = REPO / "inventory" / "lab.yaml"
-OTHER_LAB_ADDRESSES = {"10.213.0.1", "10.213.1.1", VIP, "10.213.0.31", "10.213.0.32", "10.213.1.31", "10.213.1.32"}
+VM_TIER_ADDRESSES = {"vm1": "10.213.0.31", "vm2": "10.213.0.32"}
 
 
-def problems() -> list[str]:
-    if not INVENTORY.exists():
-        return []
-    text = INVENTORY.read_text()
-    out = []
-    known = set(OTHER_LAB_ADDRESSES)
+def host_addresses(text: str) -> list[tuple[str, str]]:
+    pairs, name = [], None
+    for line in text.splitlines():
+        m = re.match(r"\s*-?\s*name:\s*([\w.-]+)\s*(#.*)?$", line)
+        if m:
+            name = m.group(1)
+            continue
+        m = re.match(r"\s*address:\s*([\w.:-]+)\s*(#.*)?$", line)
+        if m and name:
+            pairs.append((name, m.group(1)))
+            name = None
+    return pairs
+
+
+def problems() -> tuple[list[str], list[str]]:
+    """(errors, warnings)"""
+    pairs = host_addresses(INVENTORY.read_text())
+    listed: dict[str, set[str]] = {}
+    for n, a in pairs:
+        listed.setdefault(n, set()).add(a)
+    errors, warnings = [], []
     for h in HOSTS:
-        known |= {h.addr0, *( [h.addr1] if h.addr1 else [])}
-        if not re.search(rf"\b{h.name}\b", text):
-            out.append(f"host {h.name} missing")
-        if not re.search(rf"\b{re.escape(h.addr0)}\b", text):
-            out.append(f"address {h.addr0} of {h.name} missing")
-    for addr in set(re.findall(r"\b10\.213\.[01]\.\d+\b", text)):
-        if addr not in known:
-            out.append(f"address {addr} is not a lab address")
-    return out
+        if h.name not in listed:
+            errors.append(f"host {h.name} missing")
+        elif listed[h.name] != {h.addr0}:
+            errors.append(f"{h.name} has address {','.join(sorted(listed[h.name]))}, lab: {h.addr0}")
+    lab_names = {h.name for h in HOSTS}
+    for n, addrs in listed.items():
+        if n not in lab_names and addrs != {VM_TIER_ADDRESSES.get(n, "")}:
+            warnings.append(f"{n} ({','.join(sorted(addrs))}) is not a lab host")
+    return errors, warnings
 
 
 def verify() -> None:
+    rel = INVENTORY.relative_to(REPO)
     if not INVENTORY.exists():
-        say(f"note: {INVENTORY.relative_to(REPO)} not present yet; skipping the inventory check")
+        say(f"note: {rel} not present yet; skipping the inventory check")
         return
-    bad = problems()
-    if bad:
-        raise SystemExit(f"lab: {INVENTORY.relative_to(REPO)} does not match the lab: " + "; ".join(bad))
-    say(f"{INVENTORY.relative_to(REPO)} matches the lab hosts and addresses")
+    errors, warnings = problems()
+    for w in warnings:
+        say(f"warning: {rel}: {w}")
+    if errors:
+        raise SystemExit(f"lab: {rel} does not match the lab: " + "; ".join(errors))
+    say(f"{rel} matches the lab hosts and addresses")

@@ -77,6 +77,11 @@ def ensure_cables() -> None:
         for *_, cables in OVS_BONDS:
             for cab in cables:
                 run(["ip", "-n", ns, "link", "set", cab, "up"])
+                # the cables belong to OVS: the host kernel must not answer ARP on them or it
+                # hands out the cable's MAC for the bridge's address (traffic then bypasses the
+                # bond). /proc/sys is read-only inside the containers, so set it from here.
+                run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w",
+                     f"net.ipv4.conf.{cab}.arp_ignore=8", f"net.ipv6.conf.{cab}.disable_ipv6=1"])
 
 
 def ensure_network() -> None:

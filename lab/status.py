@@ -66,13 +66,18 @@ def collect(p: Paths) -> dict:
     return result
 
 
-def show(p: Paths, as_json: bool) -> int:
+def show(p: Paths, as_json: bool, tier: str = "containers") -> int:
+    """Print the lab's health. The exit code covers the container tier, plus the plug-in
+    tiers' status.sh when --tier names them (their output is shown either way)."""
     s = collect(p)
-    vm_rc = None
-    if plugins.script("vm", "status").exists():
-        vm_rc = subprocess.run(["bash", str(plugins.script("vm", "status"))], env=plugins.env(p),
-                               capture_output=as_json, text=True).returncode
-        s["vm_tier_status_rc"] = vm_rc
+    plugin_rcs: dict[str, int] = {}
+    for name in plugins.PLUGIN_TIERS:
+        if plugins.script(name, "status").exists():
+            cp = subprocess.run(["bash", str(plugins.script(name, "status"))], env=plugins.env(p),
+                                capture_output=as_json, text=True, check=False, timeout=120)
+            plugin_rcs[name] = cp.returncode
+    s["tiers"] = {name: {"status_rc": rc} for name, rc in plugin_rcs.items()}
+    counted = [rc for name, rc in plugin_rcs.items() if tier in (name, "all")]
     if as_json:
         print(json.dumps(s, indent=2))
     else:
@@ -90,7 +95,7 @@ def show(p: Paths, as_json: bool) -> int:
             print(f"  {r:14} FAILED")
         print(f"power switch: {'ok' if s['power_switch'] else 'DOWN'}")
         print(f"lab: {'healthy' if s['healthy'] else 'NOT healthy'}")
-    return 0 if s["healthy"] and vm_rc in (None, 0) else 1
+    return 0 if s["healthy"] and not any(counted) else 1
 
 
 def wait_healthy(p: Paths, timeout: float) -> int:
