@@ -10,7 +10,7 @@ Constraints are written as short sentences::
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -107,6 +107,18 @@ class PacemakerExpect(StrictModel):
     )
     power: PowerCommands | None = Field(
         default=None, description="out-of-band power switch for the power-loss scenario"
+    )
+    daemon_outcomes: dict[str, Literal["respawn", "fence"]] = Field(
+        default_factory=lambda: {
+            "corosync": "fence",
+            "pacemakerd": "respawn",
+            "controld": "respawn",
+            "based": "respawn",
+            "execd": "respawn",
+            "fenced": "respawn",
+            "attrd": "respawn",
+        },
+        description="what SIGKILL of each daemon must lead to (kill pacemakerd never fences)",
     )
     settle_timeout_s: float = Field(default=180, gt=0)
     recovery_timeout_s: float = Field(default=120, gt=0)
