@@ -15,12 +15,20 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     upp = sub.add_parser("up", help="build (once) and start the lab; idempotent")
     upp.add_argument("--tier", choices=["containers", "ceph", "vm", "all"], default="all")
-    st = sub.add_parser("status", help="health of hosts, services and cluster; exit 1 if not healthy")
+    st = sub.add_parser(
+        "status", help="health of hosts, services and cluster; exit 1 if not healthy"
+    )
     st.add_argument("--json", action="store_true")
-    st.add_argument("--tier", choices=["containers", "ceph", "vm", "all"], default="containers",
-                    help="also fail when this plug-in tier's status.sh fails")
+    st.add_argument(
+        "--tier",
+        choices=["containers", "ceph", "vm", "all"],
+        default="containers",
+        help="also fail when this plug-in tier's status.sh fails",
+    )
     dn = sub.add_parser("down", help="stop everything the lab made (state and image are kept)")
-    dn.add_argument("--fast", action="store_true", help="power off without stopping pacemaker first")
+    dn.add_argument(
+        "--fast", action="store_true", help="power off without stopping pacemaker first"
+    )
     sub.add_parser("destroy", help="down, then remove the lab state and the cached image")
     wh = sub.add_parser("wait-healthy", help="wait until status is healthy")
     wh.add_argument("--timeout", type=float, default=120)

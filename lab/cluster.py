@@ -27,8 +27,11 @@ class ClusterState:
     @property
     def healthy(self) -> bool:
         return (
-            self.quorate and self.dc is not None and len(self.nodes_online) == len(CLUSTER_NODES)
-            and not self.stopped and not self.failed
+            self.quorate
+            and self.dc is not None
+            and len(self.nodes_online) == len(CLUSTER_NODES)
+            and not self.stopped
+            and not self.failed
             and all(r in self.resources for r in EXPECTED_RESOURCES)
         )
 
@@ -40,7 +43,9 @@ def parse_crm_mon(xml_text: str) -> ClusterState:
     if dc is not None and dc.get("present") == "true":
         st.dc = dc.get("name")
         st.quorate = dc.get("with_quorum") == "true"
-    st.nodes_online = [n.get("name", "") for n in root.iterfind("nodes/node") if n.get("online") == "true"]
+    st.nodes_online = [
+        n.get("name", "") for n in root.iterfind("nodes/node") if n.get("online") == "true"
+    ]
     for r in root.iter("resource"):
         rid = r.get("id", "")
         base = rid.split(":")[0]
@@ -78,8 +83,12 @@ def pcs_auth(p: Paths) -> None:
             return
         cmd = f"pcs host auth {names} -u hacluster -p hacert-lab >/dev/null"
         # pcsd (ruby) starts slowly and the command needs it on every node: retry
-        wait_for(f"pcs host auth on {n}", lambda: ssh(p, n, cmd, check=False, timeout=60)
-                 .returncode == 0, 120, 2)
+        wait_for(
+            f"pcs host auth on {n}",
+            lambda: ssh(p, n, cmd, check=False, timeout=60).returncode == 0,
+            120,
+            2,
+        )
 
     with ThreadPoolExecutor(len(CLUSTER_NODES)) as ex:
         list(ex.map(auth, [h.name for h in CLUSTER_NODES]))
@@ -88,7 +97,12 @@ def pcs_auth(p: Paths) -> None:
 def configure(p: Paths) -> None:
     """Wait for a quorate cluster with a DC, then load the resource configuration (idempotent)."""
     say("waiting for corosync quorum and a pacemaker DC")
-    wait_for("quorate cluster with a DC", lambda: (lambda s: s.quorate and s.dc)(state(p, "node1")), 120, 1)
+
+    def ready() -> bool:
+        s = state(p, "node1")
+        return s.quorate and s.dc is not None
+
+    wait_for("quorate cluster with a DC", ready, 120, 1)
     st = state(p, "node1")
     say(f"cluster quorate, DC {st.dc}; loading {CRM_FILE.name} (crm configure load update)")
     cmd = "cat > /root/hacert-cluster.crm && crm configure load update /root/hacert-cluster.crm"

@@ -1,4 +1,6 @@
-"""Power actions for one container host; the power switch runs these via STATE/power/<host>/{on,off,status}.
+"""Power actions for one container host.
+
+The power switch runs these through STATE/power/<host>/{on,off,status}.
 
 off = SIGKILL the container's PID 1 (the whole pid namespace dies, like pulling the plug), then
       restore the host's netns to pristine (a dead host keeps no addresses such as the VIP).
@@ -8,6 +10,7 @@ on  = boot it again, but never sooner than 10 s after the last off: a node that 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,10 +39,8 @@ def off(p: Paths, h: Host) -> None:
     while procs.nspawn_pids(h.machine) and time.monotonic() < deadline:
         time.sleep(0.1)
     for pid in procs.nspawn_pids(h.machine) + procs.launcher_pids(h.name):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     p.run_dir.mkdir(parents=True, exist_ok=True)
     _off_marker(p, h).write_text(str(time.time()))
     network.reset_host_netns(h)
@@ -54,22 +55,32 @@ def on(p: Paths, h: Host, *, wait_min_off: bool = True) -> None:
         if left > 0:
             time.sleep(left)
     for pid in procs.launcher_pids(h.name):  # a launcher whose container is gone: stale
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     p.log_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=str(REPO), HACERT_LAB_STATE=str(p.state), HACERT_LAB_CACHE=str(p.cache))
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(REPO),
+        HACERT_LAB_STATE=str(p.state),
+        HACERT_LAB_CACHE=str(p.cache),
+    )
     with open(p.log_dir / f"{h.name}.launcher.log", "ab") as log:
         subprocess.run(
             ["setsid", "-f", sys.executable, "-m", "lab.launcher", h.name],
-            env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, check=True, cwd="/",
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            check=True,
+            cwd="/",
         )
     deadline = time.monotonic() + 15
     while not is_on(h) and time.monotonic() < deadline:
         time.sleep(0.1)
     if not is_on(h):
-        raise RuntimeError(f"{h.name}: container did not start; see {p.log_dir}/{h.name}.console.log")
+        raise RuntimeError(
+            f"{h.name}: container did not start; see {p.log_dir}/{h.name}.console.log"
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -113,14 +113,19 @@ def chrony_conf(h: Host) -> str:
 
 def ovs_env(h: Host) -> str:
     idx = OVS_HOSTS.index(h.name) + 1
-    lines = [f"BOND{i}=\"{b} {mode} {br} {net}.{idx} {' '.join(c)}\"" for i, (b, mode, br, net, c) in enumerate(OVS_BONDS)]
+    lines = [
+        f'BOND{i}="{b} {mode} {br} {net}.{idx} {" ".join(c)}"'
+        for i, (b, mode, br, net, c) in enumerate(OVS_BONDS)
+    ]
     return "\n".join(lines) + f"\nVLAN_IP=10.213.4.{idx}\n"
 
 
 def provision(p: Paths, h: Host) -> None:
     """Write per-host identity and config into the host's overlay (the host is not running)."""
     root = p.root(h.name)
-    subprocess.run(["cp", "-a", "--no-preserve=ownership", f"{ROOTFS_LAYER}/.", str(root)], check=True)
+    subprocess.run(
+        ["cp", "-a", "--no-preserve=ownership", f"{ROOTFS_LAYER}/.", str(root)], check=True
+    )
     _write(root / "etc/hostname", h.name + "\n")
     _write(root / "etc/hosts", etc_hosts())
     mid = root / "etc/machine-id"

@@ -31,20 +31,26 @@ def ensure_machine_packages() -> None:
     say(f"installing machine packages: {' '.join(missing)}")
     env_cmd = ["env", "DEBIAN_FRONTEND=noninteractive"]
     for attempt in range(60):  # another apt run may hold the dpkg lock
-        cp = subprocess.run([*env_cmd, "apt-get", "install", "-y", "-q", *missing], capture_output=True, text=True)
+        cp = subprocess.run(
+            [*env_cmd, "apt-get", "install", "-y", "-q", *missing], capture_output=True, text=True
+        )
         if cp.returncode == 0:
             return
         if "Unable to locate" in cp.stderr or "has no installation candidate" in cp.stderr:
             subprocess.run(["apt-get", "update", "-q"], capture_output=True)
         elif "lock" not in cp.stderr:
-            raise RuntimeError(f"apt-get install {' '.join(missing)} failed: {cp.stderr.strip()[-500:]}")
+            raise RuntimeError(
+                f"apt-get install {' '.join(missing)} failed: {cp.stderr.strip()[-500:]}"
+            )
         say(f"apt busy or lists stale, retrying ({attempt + 1})")
         time.sleep(5)
     raise RuntimeError("could not install machine packages (dpkg lock held for 5 minutes)")
 
 
 def base_ready(p: Paths) -> bool:
-    return (p.base / "usr/sbin/corosync").exists() and (p.base / "usr/share/hacert/guest/initrd.cpio.gz").exists()
+    return (p.base / "usr/sbin/corosync").exists() and (
+        p.base / "usr/share/hacert/guest/initrd.cpio.gz"
+    ).exists()
 
 
 def ensure_base(p: Paths) -> float:
@@ -55,7 +61,15 @@ def ensure_base(p: Paths) -> float:
     t0 = time.monotonic()
     tmp = p.cache / "base.tmp"
     p.cache.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["bash", str(LAB_DIR / "image" / "build-base.sh"), str(tmp), str(LAB_DIR / "image" / "base-files")], check=True)
+    subprocess.run(
+        [
+            "bash",
+            str(LAB_DIR / "image" / "build-base.sh"),
+            str(tmp),
+            str(LAB_DIR / "image" / "base-files"),
+        ],
+        check=True,
+    )
     if p.base.exists():
         shutil.rmtree(p.base)
     tmp.rename(p.base)

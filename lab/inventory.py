@@ -42,7 +42,9 @@ def problems() -> tuple[list[str], list[str]]:
         if h.name not in listed:
             errors.append(f"host {h.name} missing")
         elif listed[h.name] != {h.addr0}:
-            errors.append(f"{h.name} has address {','.join(sorted(listed[h.name]))}, lab: {h.addr0}")
+            errors.append(
+                f"{h.name} has address {','.join(sorted(listed[h.name]))}, lab: {h.addr0}"
+            )
     lab_names = {h.name for h in HOSTS}
     for n, addrs in listed.items():
         if n not in lab_names and addrs != {VM_TIER_ADDRESSES.get(n, "")}:

@@ -1,4 +1,5 @@
-"""Lab secrets: the lab SSH key, per-host SSH host keys, known_hosts, corosync authkey, power token."""
+"""Lab secrets: the lab SSH key, per-host SSH host keys, known_hosts, corosync authkey,
+power token."""
 
 from __future__ import annotations
 
@@ -29,7 +30,21 @@ def ensure_keys(p: Paths) -> None:
             f = d / f"ssh_host_{t}_key"
             if not f.exists():
                 extra = ["-b", "3072"] if t == "rsa" else []
-                run(["ssh-keygen", "-q", "-t", t, *extra, "-N", "", "-C", f"root@{h.name}", "-f", str(f)])
+                run(
+                    [
+                        "ssh-keygen",
+                        "-q",
+                        "-t",
+                        t,
+                        *extra,
+                        "-N",
+                        "",
+                        "-C",
+                        f"root@{h.name}",
+                        "-f",
+                        str(f),
+                    ]
+                )
             kt, kb = (d / f"ssh_host_{t}_key.pub").read_text().split()[:2]
             names = [h.name, h.addr0] + ([f"{h.name}-link1", h.addr1] if h.addr1 else [])
             known.append(f"{','.join(names)} {kt} {kb}")

@@ -27,12 +27,23 @@ def join_cgroup(name: str) -> None:
 
 def nspawn_cmd(p: Paths, h: Host) -> list[str]:
     return [
-        "systemd-nspawn", "--quiet", "--boot", "--register=no", "--keep-unit",
-        "-M", h.machine, f"--hostname={h.name}", "-D", str(p.root(h.name)),
+        "systemd-nspawn",
+        "--quiet",
+        "--boot",
+        "--register=no",
+        "--keep-unit",
+        "-M",
+        h.machine,
+        f"--hostname={h.name}",
+        "-D",
+        str(p.root(h.name)),
         f"--network-namespace-path=/run/netns/{h.netns}",
         "--capability=CAP_IPC_LOCK,CAP_NET_ADMIN,CAP_SYS_NICE,CAP_SYS_RESOURCE",
-        "--bind=/dev/net/tun", f"--bind={p.power_socket.parent}:/run/hacert-power",
-        "--resolv-conf=off", "--timezone=off", "--link-journal=no",
+        "--bind=/dev/net/tun",
+        f"--bind={p.power_socket.parent}:/run/hacert-power",
+        "--resolv-conf=off",
+        "--timezone=off",
+        "--link-journal=no",
         "--console=read-only",
     ]
 

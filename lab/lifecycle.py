@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -25,10 +26,22 @@ def ensure_power_daemon(p: Paths) -> None:
     if power_daemon_pids():
         return
     p.log_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=str(REPO), HACERT_LAB_STATE=str(p.state), HACERT_LAB_CACHE=str(p.cache))
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(REPO),
+        HACERT_LAB_STATE=str(p.state),
+        HACERT_LAB_CACHE=str(p.cache),
+    )
     with open(p.log_dir / "power.log", "ab") as log:
-        subprocess.run(["setsid", "-f", sys.executable, "-m", "lab.power", "serve"], env=env,
-                       stdin=subprocess.DEVNULL, stdout=log, stderr=log, check=True, cwd="/")
+        subprocess.run(
+            ["setsid", "-f", sys.executable, "-m", "lab.power", "serve"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            check=True,
+            cwd="/",
+        )
     wait_for("power switch socket", p.power_socket.exists, 10, 0.1)
 
 
@@ -69,15 +82,20 @@ def up_containers(p: Paths) -> dict[str, float]:
     cluster.configure(p)
     st = cluster.wait_started(p, 180)
     t["cluster"] = time.monotonic() - t1
-    say(f"cluster healthy: DC {st.dc}, {len(st.nodes_online)} nodes, resources "
-        + ", ".join(f"{k}@{'/'.join(v)}" for k, v in sorted(st.resources.items())))
+    say(
+        f"cluster healthy: DC {st.dc}, {len(st.nodes_online)} nodes, resources "
+        + ", ".join(f"{k}@{'/'.join(v)}" for k, v in sorted(st.resources.items()))
+    )
     t["total"] = time.monotonic() - t0
     return t
 
 
 def up(p: Paths, tier: str) -> None:
     t = up_containers(p)
-    say(f"container tier up: {t['total']:.1f}s total ({t['cluster']:.1f}s from boot to healthy cluster)")
+    say(
+        f"container tier up: {t['total']:.1f}s total "
+        f"({t['cluster']:.1f}s from boot to healthy cluster)"
+    )
     for name in ("ceph", "vm"):
         if tier in (name, "all"):
             rc = plugins.run_plugin(p, name, "up", required=True)
@@ -87,10 +105,8 @@ def up(p: Paths, tier: str) -> None:
 
 def _kill(pids: list[int]) -> None:
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def stop_cluster_gracefully(p: Paths) -> None:
@@ -121,7 +137,9 @@ def down(p: Paths, *, graceful: bool = True) -> None:
             init = procs.container_init(h.machine)
             if init:
                 _kill([init])
-    wait_for("containers to exit", lambda: not any(procs.nspawn_pids(h.machine) for h in HOSTS), 20, 0.2)
+    wait_for(
+        "containers to exit", lambda: not any(procs.nspawn_pids(h.machine) for h in HOSTS), 20, 0.2
+    )
     for h in HOSTS:
         _kill(procs.nspawn_pids(h.machine))
     for h in HOSTS:
@@ -146,7 +164,9 @@ def remove_cgroups() -> None:
         top = ctrl / CGROUP_NAME
         if not top.is_dir():
             continue
-        dirs = sorted((d for d in top.rglob("*") if d.is_dir()), key=lambda d: len(d.parts), reverse=True)
+        dirs = sorted(
+            (d for d in top.rglob("*") if d.is_dir()), key=lambda d: len(d.parts), reverse=True
+        )
         for d in [*dirs, top]:
             try:
                 d.rmdir()

@@ -12,7 +12,9 @@ from .shell import ok, run
 
 
 def link_exists(name: str, netns: str | None = None) -> bool:
-    cmd = ["ip", "link", "show", name] if netns is None else ["ip", "-n", netns, "link", "show", name]
+    cmd = (
+        ["ip", "link", "show", name] if netns is None else ["ip", "-n", netns, "link", "show", name]
+    )
     return ok(cmd)
 
 
@@ -70,7 +72,23 @@ def ensure_cables() -> None:
                 continue
             run(["ip", "-n", a, "link", "del", cab], check=False)
             run(["ip", "-n", b, "link", "del", cab], check=False)
-            run(["ip", "link", "add", f"tmp{cab}a", "netns", a, "type", "veth", "peer", "name", f"tmp{cab}b", "netns", b])
+            run(
+                [
+                    "ip",
+                    "link",
+                    "add",
+                    f"tmp{cab}a",
+                    "netns",
+                    a,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    f"tmp{cab}b",
+                    "netns",
+                    b,
+                ]
+            )
             run(["ip", "-n", a, "link", "set", f"tmp{cab}a", "name", cab])
             run(["ip", "-n", b, "link", "set", f"tmp{cab}b", "name", cab])
     for ns in (a, b):
@@ -80,8 +98,19 @@ def ensure_cables() -> None:
                 # the cables belong to OVS: the host kernel must not answer ARP on them or it
                 # hands out the cable's MAC for the bridge's address (traffic then bypasses the
                 # bond). /proc/sys is read-only inside the containers, so set it from here.
-                run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w",
-                     f"net.ipv4.conf.{cab}.arp_ignore=8", f"net.ipv6.conf.{cab}.disable_ipv6=1"])
+                run(
+                    [
+                        "ip",
+                        "netns",
+                        "exec",
+                        ns,
+                        "sysctl",
+                        "-q",
+                        "-w",
+                        f"net.ipv4.conf.{cab}.arp_ignore=8",
+                        f"net.ipv6.conf.{cab}.disable_ipv6=1",
+                    ]
+                )
 
 
 def ensure_network() -> None:

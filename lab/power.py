@@ -43,7 +43,11 @@ def _script(p: Paths, host: str, action: str) -> Path:
 
 
 def known_hosts(p: Paths) -> list[str]:
-    return sorted(d.name for d in p.power_dir.iterdir() if (d / "status").exists()) if p.power_dir.exists() else []
+    return (
+        sorted(d.name for d in p.power_dir.iterdir() if (d / "status").exists())
+        if p.power_dir.exists()
+        else []
+    )
 
 
 def _run(p: Paths, host: str, action: str, timeout: float = 180) -> str:
@@ -52,7 +56,9 @@ def _run(p: Paths, host: str, action: str, timeout: float = 180) -> str:
         raise RuntimeError(f"no power control for host {host!r} ({exe} missing)")
     cp = subprocess.run([str(exe)], capture_output=True, text=True, timeout=timeout)
     if cp.returncode != 0:
-        raise RuntimeError(f"{action} {host} failed rc={cp.returncode}: {(cp.stderr or cp.stdout).strip()[-300:]}")
+        raise RuntimeError(
+            f"{action} {host} failed rc={cp.returncode}: {(cp.stderr or cp.stdout).strip()[-300:]}"
+        )
     return cp.stdout.strip()
 
 
@@ -95,7 +101,11 @@ class _Handler(socketserver.StreamRequestHandler):
             if self.needs_token:
                 peer = self.client_address[0]
                 token = p.power_token.read_text().strip()
-                if not peer.startswith(POWER_TCP_ALLOWED_PREFIX) or not line or not hmac.compare_digest(line[0], token):
+                if (
+                    not peer.startswith(POWER_TCP_ALLOWED_PREFIX)
+                    or not line
+                    or not hmac.compare_digest(line[0], token)
+                ):
                     raise PermissionError("denied")
                 line = line[1:]
             if not line:
@@ -137,7 +147,9 @@ def serve() -> None:
     for srv in (unix, tcp):
         srv.lab_paths = p  # type: ignore[attr-defined]
     threading.Thread(target=tcp.serve_forever, daemon=True).start()
-    print(f"power switch listening on {p.power_socket} and {POWER_TCP[0]}:{POWER_TCP[1]}", flush=True)
+    print(
+        f"power switch listening on {p.power_socket} and {POWER_TCP[0]}:{POWER_TCP[1]}", flush=True
+    )
     unix.serve_forever()
 
 
@@ -159,8 +171,10 @@ def write_container_scripts(p: Paths, names: list[str]) -> None:
         d.mkdir(parents=True, exist_ok=True)
         for action in ("on", "off", "status"):
             f = d / action
-            f.write_text(f"#!/bin/sh\n# container host power ({action}), written by python3 -m lab up\n"
-                         f"exec env {env} {sys.executable} -m lab.hostpower {action} {name}\n")
+            f.write_text(
+                f"#!/bin/sh\n# container host power ({action}), written by python3 -m lab up\n"
+                f"exec env {env} {sys.executable} -m lab.hostpower {action} {name}\n"
+            )
             f.chmod(0o755)
 
 

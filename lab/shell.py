@@ -22,7 +22,9 @@ def run(
     """Run a command, capture output; raise with its stderr on failure when check is set."""
     cp = subprocess.run(list(cmd), capture_output=True, text=True, timeout=timeout, input=input)
     if check and cp.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} -> rc={cp.returncode}: {cp.stderr.strip() or cp.stdout.strip()}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} -> rc={cp.returncode}: {cp.stderr.strip() or cp.stdout.strip()}"
+        )
     return cp
 
 
@@ -35,15 +37,31 @@ def ok(cmd: Sequence[str], timeout: float | None = 60) -> bool:
 
 def ssh_cmd(p: Paths, hostname: str, *, user: str = "root", connect_timeout: int = 3) -> list[str]:
     return [
-        "ssh", "-i", str(p.key), "-o", f"UserKnownHostsFile={p.known_hosts}",
-        "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-        "-o", f"ConnectTimeout={connect_timeout}", "-o", "LogLevel=ERROR",
+        "ssh",
+        "-i",
+        str(p.key),
+        "-o",
+        f"UserKnownHostsFile={p.known_hosts}",
+        "-o",
+        "StrictHostKeyChecking=yes",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        f"ConnectTimeout={connect_timeout}",
+        "-o",
+        "LogLevel=ERROR",
         f"{user}@{host(hostname).addr0}",
     ]
 
 
 def ssh(
-    p: Paths, hostname: str, command: str, *, check: bool = True, timeout: float = 60, user: str = "root"
+    p: Paths,
+    hostname: str,
+    command: str,
+    *,
+    check: bool = True,
+    timeout: float = 60,
+    user: str = "root",
 ) -> subprocess.CompletedProcess[str]:
     return run([*ssh_cmd(p, hostname, user=user), command], check=check, timeout=timeout)
 

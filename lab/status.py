@@ -33,7 +33,11 @@ def host_status(p: Paths, h: Host) -> HostStatus:
     hs = HostStatus(h.name, h.addr0, up=hostpower.is_on(h))
     if not hs.up or not p.key.exists():
         return hs
-    units = SERVICES_ALL + (SERVICES_NODE if h.cluster_node else []) + (SERVICES_OVS if h.name in OVS_HOSTS else [])
+    units = (
+        SERVICES_ALL
+        + (SERVICES_NODE if h.cluster_node else [])
+        + (SERVICES_OVS if h.name in OVS_HOSTS else [])
+    )
     from .shell import ssh
 
     try:
@@ -50,7 +54,11 @@ def host_status(p: Paths, h: Host) -> HostStatus:
 def collect(p: Paths) -> dict:
     with ThreadPoolExecutor(len(HOSTS)) as ex:
         hosts = list(ex.map(lambda h: host_status(p, h), HOSTS))
-    cl = cluster.state(p) if any(h.ssh for h in hosts) else cluster.ClusterState(error="no host reachable")
+    cl = (
+        cluster.state(p)
+        if any(h.ssh for h in hosts)
+        else cluster.ClusterState(error="no host reachable")
+    )
     power_ok = p.power_socket.exists()
     if power_ok:
         try:
@@ -73,8 +81,14 @@ def show(p: Paths, as_json: bool, tier: str = "containers") -> int:
     plugin_rcs: dict[str, int] = {}
     for name in plugins.PLUGIN_TIERS:
         if plugins.script(name, "status").exists():
-            cp = subprocess.run(["bash", str(plugins.script(name, "status"))], env=plugins.env(p),
-                                capture_output=as_json, text=True, check=False, timeout=120)
+            cp = subprocess.run(
+                ["bash", str(plugins.script(name, "status"))],
+                env=plugins.env(p),
+                capture_output=as_json,
+                text=True,
+                check=False,
+                timeout=120,
+            )
             plugin_rcs[name] = cp.returncode
     s["tiers"] = {name: {"status_rc": rc} for name, rc in plugin_rcs.items()}
     counted = [rc for name, rc in plugin_rcs.items() if tier in (name, "all")]
@@ -83,8 +97,11 @@ def show(p: Paths, as_json: bool, tier: str = "containers") -> int:
     else:
         for h in s["hosts"]:
             bad = [k for k, v in h["services"].items() if v != "active"]
-            print(f"{h['name']:6} {h['address']:12} up={'yes' if h['up'] else 'NO':3} "
-                  f"ssh={'yes' if h['ssh'] else 'NO':3} services={'ok' if not bad and h['ssh'] else 'BAD ' + ','.join(bad)}")
+            services = "ok" if not bad and h["ssh"] else "BAD " + ",".join(bad)
+            print(
+                f"{h['name']:6} {h['address']:12} up={'yes' if h['up'] else 'NO':3} "
+                f"ssh={'yes' if h['ssh'] else 'NO':3} services={services}"
+            )
         c = s["cluster"]
         print(f"cluster: quorate={c['quorate']} dc={c['dc']} online={','.join(c['nodes_online'])}")
         for r, nodes in sorted(c["resources"].items()):

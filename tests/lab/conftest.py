@@ -22,23 +22,55 @@ REPO = Path(__file__).resolve().parents[2]
 STATE = Path(os.environ.get("HACERT_LAB_STATE", "/var/lib/hacert-lab"))
 KEY = STATE / "ssh" / "id_ed25519"
 KNOWN_HOSTS = STATE / "ssh" / "known_hosts"
-ADDR = {"node1": "10.213.0.11", "node2": "10.213.0.12", "node3": "10.213.0.13", "ceph1": "10.213.0.21"}
+ADDR = {
+    "node1": "10.213.0.11",
+    "node2": "10.213.0.12",
+    "node3": "10.213.0.13",
+    "ceph1": "10.213.0.21",
+}
 NODES = ["node1", "node2", "node3"]
 UP_TIMEOUT = 1200  # a first run builds the base image (~2-5 min) before booting
 
 
 def lab_cli(*args: str, timeout: float = UP_TIMEOUT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lab", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "lab", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @dataclass
 class Lab:
-    def ssh(self, host: str, command: str, *, timeout: float = 60, check: bool = True,
-            user: str = "root") -> subprocess.CompletedProcess[str]:
-        cmd = ["ssh", "-i", str(KEY), "-o", f"UserKnownHostsFile={KNOWN_HOSTS}",
-               "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-               "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR", f"{user}@{ADDR[host]}", command]
+    def ssh(
+        self,
+        host: str,
+        command: str,
+        *,
+        timeout: float = 60,
+        check: bool = True,
+        user: str = "root",
+    ) -> subprocess.CompletedProcess[str]:
+        cmd = [
+            "ssh",
+            "-i",
+            str(KEY),
+            "-o",
+            f"UserKnownHostsFile={KNOWN_HOSTS}",
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ConnectTimeout=5",
+            "-o",
+            "LogLevel=ERROR",
+            f"{user}@{ADDR[host]}",
+            command,
+        ]
         cp = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         if check and cp.returncode != 0:
             raise AssertionError(f"{host}: {command!r} -> rc={cp.returncode}: {cp.stderr.strip()}")
@@ -54,7 +86,7 @@ class Lab:
                 continue
             try:
                 return self.crm_mon(n)
-            except Exception as e:  # noqa: BLE001 - try another node
+            except Exception as e:
                 last = e
         raise AssertionError(f"no node answered crm_mon: {last}")
 
@@ -74,14 +106,16 @@ class Lab:
         return lab_cli("status", timeout=120).returncode == 0
 
 
-def wait_until(what: str, pred: Callable[[], object], timeout: float, interval: float = 1.0) -> None:
+def wait_until(
+    what: str, pred: Callable[[], object], timeout: float, interval: float = 1.0
+) -> None:
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
         try:
             if pred():
                 return
-        except Exception as e:  # noqa: BLE001 - polling
+        except Exception as e:
             last = e
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last})")

@@ -47,8 +47,9 @@ def test_pacemaker_has_a_dc_and_every_resource_started(healthy_lab: Lab) -> None
     assert dc is not None and dc.get("present") == "true" and dc.get("with_quorum") == "true"
     online = {n.get("name") for n in root.iterfind("nodes/node") if n.get("online") == "true"}
     assert online == set(NODES)
-    started = {r.get("id", "").split(":")[0] for r in root.iter("resource")
-               if r.get("role") == "Started"}
+    started = {
+        r.get("id", "").split(":")[0] for r in root.iter("resource") if r.get("role") == "Started"
+    }
     assert started >= EXPECTED
     assert not [r.get("id") for r in root.iter("resource") if r.get("failed") == "true"]
     assert healthy_lab.resource_nodes("web") == healthy_lab.resource_nodes("vip")
@@ -74,8 +75,9 @@ def test_fence_powers_a_node_off_and_it_comes_back_and_rejoins(healthy_lab: Lab)
     victim, fencer = "node3", "node1"
     pid1_start = healthy_lab.ssh(victim, "stat -c %Z /proc/1").stdout.strip()
     t0 = time.monotonic()
-    cp = healthy_lab.ssh(fencer, f"stonith_admin --reboot {victim} --timeout 90", timeout=120,
-                         check=False)
+    cp = healthy_lab.ssh(
+        fencer, f"stonith_admin --reboot {victim} --timeout 90", timeout=120, check=False
+    )
     fenced_in = time.monotonic() - t0
     assert cp.returncode == 0, cp.stderr
     assert healthy_lab.power("status", victim) == "off", "fenced node is still powered"

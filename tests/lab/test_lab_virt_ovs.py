@@ -22,8 +22,11 @@ def last_tick(lab: Lab, node: str) -> int:
 
 def migrate(lab: Lab, src: str, dst: str) -> float:
     t0 = time.monotonic()
-    lab.ssh(src, f"virsh migrate --live vm1 qemu+ssh://{dst}/system --migrateuri tcp://{ADDR[dst]}",
-            timeout=120)
+    lab.ssh(
+        src,
+        f"virsh migrate --live vm1 qemu+ssh://{dst}/system --migrateuri tcp://{ADDR[dst]}",
+        timeout=120,
+    )
     return time.monotonic() - t0
 
 
@@ -33,8 +36,10 @@ def test_vm1_live_migrates_with_virsh_and_its_counter_continues(healthy_lab: Lab
     dst = next(n for n in NODES if n != src)
     wait_until("vm1 ticking", lambda: last_tick(lab, src) > 0, 60)
     # pacemaker must not react while virsh moves the domain behind its back
-    lab.ssh("node1", "crm_resource --resource vm1 --set-parameter is-managed --meta "
-            "--parameter-value false")
+    lab.ssh(
+        "node1",
+        "crm_resource --resource vm1 --set-parameter is-managed --meta --parameter-value false",
+    )
     try:
         tick_before = last_tick(lab, src)
         t0 = time.monotonic()
@@ -54,12 +59,18 @@ def test_vm1_live_migrates_with_virsh_and_its_counter_continues(healthy_lab: Lab
         # re-probe every node (cleanup would only forget failures), then hand vm1 back
         lab.ssh("node1", "crm_resource --refresh --resource vm1", check=False)
         time.sleep(3)
-        lab.ssh("node1", "crm_resource --resource vm1 --delete-parameter is-managed --meta",
-                check=False)
-    wait_until("vm1 started on exactly one node",
-               lambda: len(lab.resource_nodes("vm1")) == 1
-               and sum(lab.ssh(n, "virsh list --name").stdout.split().count("vm1")
-                       for n in NODES) == 1, 60, 2)
+        lab.ssh(
+            "node1", "crm_resource --resource vm1 --delete-parameter is-managed --meta", check=False
+        )
+    wait_until(
+        "vm1 started on exactly one node",
+        lambda: (
+            len(lab.resource_nodes("vm1")) == 1
+            and sum(lab.ssh(n, "virsh list --name").stdout.split().count("vm1") for n in NODES) == 1
+        ),
+        60,
+        2,
+    )
 
 
 def bond_members(lab: Lab, host: str, bond: str) -> dict[str, str]:
@@ -79,17 +90,21 @@ def test_ovs_bond_has_two_enabled_members_and_survives_losing_one(
 ) -> None:
     lab = healthy_lab
     for host in ("node1", "node2"):
-        assert bond_members(lab, host, bond) == {
-            "bond0": {"cab0": "enabled", "cab1": "enabled"},
-            "bond1": {"cab2": "enabled", "cab3": "enabled"},
-        }[bond]
+        assert (
+            bond_members(lab, host, bond)
+            == {
+                "bond0": {"cab0": "enabled", "cab1": "enabled"},
+                "bond1": {"cab2": "enabled", "cab3": "enabled"},
+            }[bond]
+        )
     lab.ssh("node1", f"ping -c 3 -i 0.2 -W 2 {peer}")
     members = sorted(bond_members(lab, "node1", bond))
     cut = active_member(lab, "node1", bond) or members[0]
     try:
         lab.ssh("node1", f"ip link set {cut} down")
-        wait_until(f"{cut} disabled", lambda: bond_members(lab, "node1", bond)[cut] == "disabled", 10,
-                   0.2)
+        wait_until(
+            f"{cut} disabled", lambda: bond_members(lab, "node1", bond)[cut] == "disabled", 10, 0.2
+        )
         if bond == "bond0":
             assert active_member(lab, "node1", bond) != cut
         cp = lab.ssh("node1", f"ping -c 20 -i 0.1 -W 1 {peer}", check=False)
@@ -97,6 +112,10 @@ def test_ovs_bond_has_two_enabled_members_and_survives_losing_one(
         assert loss and int(loss.group(1)) <= 10, cp.stdout
     finally:
         lab.ssh("node1", f"ip link set {cut} up")
-    wait_until("both members enabled again",
-               lambda: set(bond_members(lab, "node1", bond).values()) == {"enabled"}, 15, 0.3)
+    wait_until(
+        "both members enabled again",
+        lambda: set(bond_members(lab, "node1", bond).values()) == {"enabled"},
+        15,
+        0.3,
+    )
     lab.ssh("node1", f"ping -c 3 -i 0.2 -W 2 {peer}")
