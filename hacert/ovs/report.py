@@ -11,7 +11,7 @@ from hacert.cluster import Node
 
 def attach_text(name: str, text: str) -> None:
     try:
-        import allure  # noqa: PLC0415 - reports are optional for library users
+        import allure  # optional for library users
     except ImportError:  # pragma: no cover
         return
     allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)

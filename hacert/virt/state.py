@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hacert.cluster import Cluster
+from hacert.ovs.state import differences
 from hacert.virt import probes
 
 
@@ -35,3 +36,6 @@ def snapshot(cluster: Cluster) -> dict[str, Any]:
             },
         }
     return {"hosts": hosts, "pacemaker_domains_running": running_managed}
+
+
+__all__ = ["differences", "snapshot"]
