@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hacert.cluster import Cluster, Node
 from hacert.virt.expect import DomainExpect, NetworkExpect, PoolExpect, VirtExpect
 
@@ -51,4 +53,4 @@ def chain(pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
     path.reverse()
     if len(path) - 1 != len(pairs):
         return pairs
-    return [(nodes[a], nodes[b]) for a, b in zip(path, path[1:], strict=False)]
+    return [(nodes[a], nodes[b]) for a, b in itertools.pairwise(path)]
