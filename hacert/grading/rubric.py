@@ -11,7 +11,7 @@ import yaml
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from hacert.checks import CHECK_ID
-from hacert.grading.specfile import SpecFileError, error_from_validation, load_model
+from hacert.grading.specfile import SpecFileError, first_problem, load_model
 from hacert.inventory.model import NAME_PATTERN, ClusterSpec
 from hacert.inventory.yaml_locations import line_of
 from hacert.modelbase import StrictModel
@@ -133,12 +133,11 @@ class Rubric(StrictModel):
         except ValidationError as exc:
             # Errors inside `expect` point at the student's key; others (a model rule such as
             # "expect.ceph needs a ceph-mon host") at the student's `expect` as a whole.
-            err = error_from_validation(KIND, self._path, exc, None)
+            location, problem = first_problem(exc)
             where: list[str | int] = ["students", index, "expect"]
-            loc = exc.errors(include_url=False)[0]["loc"]
-            if loc[:1] == ("expect",):
-                where += [p for p in loc[1:] if isinstance(p, int | str)]
-            raise self.error(where, f"cluster {cluster.name!r}: {err.problem}") from None
+            if location[:1] == ["expect"]:
+                where += location[1:]
+            raise self.error(where, f"cluster {cluster.name!r}: {problem}") from None
 
 
 def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -106,21 +106,22 @@ def load_model(kind: str, path: Path | str, model: type[M]) -> tuple[M, yaml.Nod
         raise error_from_validation(kind, path, exc, root) from None
 
 
-def error_from_validation(
-    kind: str,
-    path: Path | str,
-    exc: ValidationError,
-    root: yaml.Node | None,
-    prefix: Sequence[str | int] = (),
-) -> SpecFileError:
+def first_problem(exc: ValidationError) -> tuple[list[str | int], str]:
+    """The location and wording of the validation error worth showing."""
     # Of a union's several branch errors the deepest names the real problem; and an unknown
     # key (a typo) explains the missing key it was meant to be.
     first = max(
         exc.errors(include_url=False),
         key=lambda e: (len(e["loc"]), e["type"] == "extra_forbidden"),
     )
-    location = [*prefix, *_clean_location(first["loc"])]
-    problem = _describe(first, location)
+    location = _clean_location(first["loc"])
+    return location, _describe(first, location)
+
+
+def error_from_validation(
+    kind: str, path: Path | str, exc: ValidationError, root: yaml.Node | None
+) -> SpecFileError:
+    location, problem = first_problem(exc)
     return SpecFileError(kind, path, problem, where=location, line=line_of(root, location))
 
 

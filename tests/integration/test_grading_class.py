@@ -1,6 +1,6 @@
-"""Grades a class end to end on the lab: three "student" clusters built from the lab's
-nodes under different student parameters, one of them with a dead extra node, plus a
-cluster nobody answers for, run with ``-n 2 --dist loadgroup``."""
+"""Grades a class end to end on the lab: "student" clusters built from the lab's nodes under
+different student parameters (one with a dead extra node), plus a cluster nobody answers
+for, run with ``-n 2 --dist loadgroup``."""
 
 from __future__ import annotations
 
@@ -42,7 +42,12 @@ RUBRIC: dict[str, Any] = {
         {
             "name": "ben",
             "cluster": "ben-ha",
-            "expect": {"corosync": {"cluster_name": "bens-own-name"}},
+            "expect": {"corosync": {"cluster_name": LAB_CLUSTER_NAME}},
+        },
+        {
+            "name": "cy",
+            "cluster": "cy-ha",
+            "expect": {"corosync": {"cluster_name": "cys-own-name"}},
         },
         {
             "name": "dee",
@@ -79,6 +84,7 @@ def _class_inventory() -> dict[str, Any]:
         "clusters": [
             cluster("ana-ha", nodes),
             cluster("ben-ha", [*nodes, extra]),
+            cluster("cy-ha", nodes),
             cluster("dee-ha", dead),
         ],
     }
@@ -160,7 +166,7 @@ def test_gradebook_matches_results(graded: dict[str, Any]) -> None:
         r["student"]: r
         for r in csv.DictReader((graded["work"] / "grades" / "gradebook.csv").open())
     }
-    assert set(rows) == {"ana", "ben", "dee"}
+    assert set(rows) == {"ana", "ben", "cy", "dee"}
     for student in RUBRIC["students"]:
         row, total = rows[student["name"]], 0.0
         for rule in RUBRIC["checks"]:
@@ -186,7 +192,11 @@ def test_partial_credit_and_student_parameters(graded: dict[str, Any]) -> None:
     assert rows["ben"]["HOSTS-001"] == "3.0"  # 3 of 4 nodes answer
     assert rows["ben"]["HOSTS-002"] == "1.0"  # step: 3 hostnames right
     assert rows["ana"]["COROSYNC-013"] == "2.0"  # the lab's name is ana's expected name
-    assert rows["ben"]["COROSYNC-013"] == "0.0"  # ben's expected name is not the lab's
+    assert rows["cy"]["COROSYNC-013"] == "0.0"  # cy's expected name is not the lab's
+    cy = json.loads((graded["work"] / "grades" / "students" / "cy.json").read_text())
+    named = next(c for c in cy["checks"] if c["id"] == "COROSYNC-013")
+    assert named["status"] == "failed" and "cys-own-name" in named["expected"], named
+    assert any(f"cluster_name {LAB_CLUSTER_NAME}" in line for line in named["found"]), named
 
 
 def test_dead_cluster_scores_zero_with_reason_and_holds_nobody_up(graded: dict[str, Any]) -> None:
