@@ -142,7 +142,7 @@ def check(
             marked = pytest.mark.destructive(marked)
         if perf:
             marked = pytest.mark.perf(marked)
-        return marked  # type: ignore[no-any-return]
+        return marked
 
     return decorate
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from hacert import shell
 from hacert.errors import UnexpectedOutput
-from hacert.inventory.model import ClusterSpec, HostSpec, Inventory
+from hacert.inventory.model import ClusterSpec, Expectations, HostSpec, Inventory, Platform
 from hacert.inventory.settings import ConnectionSettings, resolve
 from hacert.transport import POOL, CommandResult, Connection, ConnectionPool
 
@@ -112,11 +112,11 @@ class Cluster:
         return self.spec.name
 
     @property
-    def expect(self):
+    def expect(self) -> Expectations:
         return self.spec.expect
 
     @property
-    def platform(self):
+    def platform(self) -> Platform:
         return self.spec.platform
 
     @property

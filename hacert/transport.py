@@ -14,6 +14,7 @@ import logging
 import select
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ KILL_GRACE_S = 2.0
 LOCAL_GRACE_S = 3.0
 DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024
 UNREACHABLE_MEMORY_S = 30.0
+DEFAULT_MAX_OPEN = 32
 _TIMEOUT_EXIT = 124
 _NOT_FOUND_EXIT = 127
 
@@ -276,6 +278,10 @@ class Connection:
                 host=label,
             )
 
+    @property
+    def is_open(self) -> bool:
+        return self._client is not None
+
     def close(self) -> None:
         with self._lock:
             if self._client is not None:
@@ -318,12 +324,19 @@ def _drain(
 
 
 class ConnectionPool:
-    """One Connection per host per process; remembers unreachable hosts for a while."""
+    """One Connection per host per process, at most ``max_open`` open at once.
 
-    def __init__(self) -> None:
-        self._connections: dict[tuple[str, str], Connection] = {}
+    Beyond the cap the least recently used connection is closed (a worker checking many
+    clusters one after the other keeps only the recent ones open). Unreachable hosts are
+    remembered for a while so that every later check on them fails at once.
+    """
+
+    def __init__(self, max_open: int = DEFAULT_MAX_OPEN) -> None:
+        self.max_open = max_open
+        self._connections: OrderedDict[tuple[str, str], Connection] = OrderedDict()
         self._failures: dict[tuple[str, str], tuple[float, InfrastructureError]] = {}
         self._lock = threading.Lock()
+        self.peak_open = 0
 
     def get(self, settings: ConnectionSettings) -> Connection:
         key = (settings.cluster, settings.host)
@@ -332,6 +345,7 @@ class ConnectionPool:
             if connection is None or connection.settings != settings:
                 connection = Connection(settings)
                 self._connections[key] = connection
+            self._connections.move_to_end(key)
             return connection
 
     def connect(self, settings: ConnectionSettings) -> Connection:
@@ -341,16 +355,25 @@ class ConnectionPool:
         if failure and time.monotonic() - failure[0] < UNREACHABLE_MEMORY_S:
             raise type(failure[1])(f"{failure[1]} (remembered from an earlier attempt)")
         connection = self.get(settings)
+        if not connection.is_open:
+            self._make_room()
         try:
             connection.connect()
         except (HostUnreachable, AuthenticationFailed, HostKeyRejected) as error:
             self._failures[key] = (time.monotonic(), error)
             raise
         self._failures.pop(key, None)
+        self.peak_open = max(self.peak_open, self.open_count())
         return connection
 
+    def _make_room(self) -> None:
+        with self._lock:
+            open_ones = [c for c in self._connections.values() if c.is_open]
+            for connection in open_ones[: max(0, len(open_ones) - self.max_open + 1)]:
+                connection.close()
+
     def open_count(self) -> int:
-        return sum(1 for c in self._connections.values() if c._client is not None)
+        return sum(1 for c in list(self._connections.values()) if c.is_open)
 
     def close_all(self) -> None:
         with self._lock:

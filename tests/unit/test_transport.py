@@ -213,3 +213,16 @@ def test_one_connection_per_host_is_reused(
     for _ in range(30):
         pool.connect(target).run("true")
     assert pool.open_count() == 1
+
+
+def test_open_connections_are_capped_least_recently_used_first(loopback_sshd: LoopbackSshd) -> None:
+    pool = ConnectionPool(max_open=3)
+    try:
+        for index in range(8):
+            pool.connect(settings(loopback_sshd, host=f"h{index}")).run("true")
+            assert pool.open_count() <= 3
+        assert pool.peak_open == 3
+        pool.connect(settings(loopback_sshd, host="h0")).run("true")
+        assert pool.open_count() == 3
+    finally:
+        pool.close_all()
