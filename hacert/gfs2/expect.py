@@ -54,3 +54,8 @@ class Gfs2Expect(StrictModel):
     recovery_timeout_s: float = Field(
         default=180.0, gt=0, description="fence + journal recovery + rejoin, at most"
     )
+
+
+def mounting_hosts(fs: Gfs2Filesystem, gfs2_hosts: list[str]) -> list[str]:
+    """Names of the hosts that must mount ``fs`` (default: every host with role gfs2)."""
+    return list(fs.nodes) if fs.nodes is not None else list(gfs2_hosts)

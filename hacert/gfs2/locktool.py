@@ -46,6 +46,7 @@ def posix_lock(fd: int, start: int, length: int, kind: int, wait: bool = True) -
 def barrier(directory: str, name: str, peers: int, timeout: float) -> float:
     """Announce ourselves in DIRECTORY, wait until PEERS have; returns the wait in seconds."""
     start = time.monotonic()
+    os.makedirs(directory, exist_ok=True)
     open(os.path.join(directory, "ready." + name), "w").close()
     while time.monotonic() - start < timeout:
         if len([f for f in os.listdir(directory) if f.startswith("ready.")]) >= peers:

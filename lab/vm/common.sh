@@ -22,11 +22,11 @@ vm_pid() {
   local f; f=$(vm_pidfile "$1")
   [[ -f "$f" ]] || return 1
   local pid; pid=$(cat "$f")
-  [[ -n "$pid" && -d /proc/$pid ]] && grep -q qemu "/proc/$pid/comm" 2>/dev/null && echo "$pid"
+  [[ -n "$pid" && -d /proc/$pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "process=hacert-$1 " && echo "$pid"
 }
 vm_ssh() {
   local vm=$1; shift
   ssh -i "$LAB_KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-    -o LogLevel=ERROR -o ConnectTimeout=3 "root@$(vm_ip "$vm")" "$@"
+    -o LogLevel=ERROR -o ConnectTimeout=20 "root@$(vm_ip "$vm")" "$@"
 }
 log() { printf '[vm %(%H:%M:%S)T] %s\n' -1 "$*"; }

@@ -45,9 +45,9 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   done
   step "$what"
 }
-for vm in "${VMS[@]}"; do wait_for 180 "$vm: ssh" vm_ssh "$vm" true; done
+for vm in "${VMS[@]}"; do wait_for "${HACERT_VM_BOOT_TIMEOUT:-600}" "$vm: ssh" vm_ssh "$vm" true; done
 for vm in "${VMS[@]}"; do
-  wait_for 120 "$vm: corosync quorate" vm_ssh "$vm" corosync-quorumtool -s
+  wait_for 300 "$vm: corosync quorate" vm_ssh "$vm" corosync-quorumtool -s
 done
 
 DEV=/dev/disk/by-id/virtio-hacert-shared

@@ -29,11 +29,11 @@ start() {
   done
   rm -f "$D/qmp.sock"
   qemu-system-x86_64 -name "hacert-$VM,process=hacert-$VM" \
-    -machine pc -accel tcg,tb-size=256 -cpu max -smp 1 -m "$VM_MEM_MB" \
+    -machine pc -accel tcg,tb-size=256 -cpu max -smp "${HACERT_VM_CPUS:-2}" -m "$VM_MEM_MB" \
     -nodefaults -display none -vga none -serial "file:$D/console.log" \
     -qmp "unix:$D/qmp.sock,server=on,wait=off" \
     -kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" \
-    -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 hardened_usercopy=off quiet hacert.host=$VM hacert.ip=$(vm_ip "$VM") hacert.bondip=$(vm_bond_ip "$VM")" \
+    -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 hardened_usercopy=off hacert.host=$VM hacert.ip=$(vm_ip "$VM") hacert.bondip=$(vm_bond_ip "$VM")" \
     -drive "file=$D/root.qcow2,if=none,id=root,format=qcow2,cache=unsafe" \
     -device virtio-blk-pci,drive=root,serial=hacert-root \
     "${disks[@]}" \
