@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hacert.certification import exitcodes
 from hacert.certification.certificate import build_certificate, clusters_in, overall_exit
+from hacert.certification.figures import perf_figures
 from hacert.certification.render import render_certificate_html
 from hacert.certification.waivers import load_waivers
 from hacert.errors import ConfigurationError
@@ -34,6 +35,12 @@ def _parser() -> Parser:
     cert.add_argument("--waivers", type=Path, help="waiver YAML to apply to failed checks")
     cert.add_argument("--cluster", action="append", help="only this cluster (repeatable)")
     cert.add_argument("-o", "--out", type=Path, default=Path("reports/certificates"))
+    cert.add_argument(
+        "--perf-store",
+        type=Path,
+        default=Path("reports/perf.sqlite"),
+        help="perf result store with the run's figures (default %(default)s; absent: none)",
+    )
     verify = sub.add_parser("verify", help="check a certificate's SHA-256 (and its page)")
     verify.add_argument("certificate", type=Path)
     verify.add_argument("html", type=Path, nargs="?")
@@ -55,7 +62,8 @@ def certificate(args: Namespace) -> int:
             raise ConfigurationError(f"--cluster {wanted}: not in {run.source}")
     certificates = []
     for name in args.cluster or names:
-        cert = build_certificate(run, name, waivers)
+        figures = perf_figures(args.perf_store, run.run_id, name)
+        cert = build_certificate(run, name, waivers, figures)
         json_path = args.out / f"{name}.json"
         args.out.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(cert, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -34,12 +34,16 @@ def run_day(run: RunResults) -> date:
     return datetime.now(UTC).date()
 
 
+Row = tuple[CheckResult, str, dict[str, Any] | None]
+
+
 def effective_outcomes(
     checks: list[CheckResult], waivers: WaiverFile | None, day: date
-) -> tuple[list[tuple[CheckResult, str, dict[str, Any] | None]], list[dict[str, Any]]]:
-    """Each check with its outcome once waivers are applied, plus the expired waivers met."""
-    rows: list[tuple[CheckResult, str, dict[str, Any] | None]] = []
-    expired: dict[str, dict[str, Any]] = {}
+) -> tuple[list[Row], Counter[str]]:
+    """Each check with its outcome once waivers are applied, and per check id the failures
+    that only an expired waiver named."""
+    rows: list[Row] = []
+    expired_hits: Counter[str] = Counter()
     for item in checks:
         outcome, waiver = item.outcome, item.waiver
         if waivers is not None and outcome == "failed":
@@ -47,9 +51,9 @@ def effective_outcomes(
             if match.active is not None:
                 outcome, waiver = "waived", match.active.to_dict()
             elif match.expired is not None:
-                expired[match.expired.check] = match.expired.to_dict()
+                expired_hits[match.expired.check] += 1
         rows.append((item, outcome, waiver))
-    return rows, list(expired.values())
+    return rows, expired_hits
 
 
 def verdict_of(counts: Counter[str]) -> str:
@@ -59,11 +63,20 @@ def verdict_of(counts: Counter[str]) -> str:
 
 
 def build_certificate(
-    run: RunResults, cluster: str, waivers: WaiverFile | None = None
+    run: RunResults,
+    cluster: str,
+    waivers: WaiverFile | None = None,
+    figures: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The sealed certificate document of ``cluster`` in ``run``."""
+    """The sealed certificate document of ``cluster`` in ``run`` (``figures``: see
+    hacert.certification.figures)."""
     day = run_day(run)
-    rows, expired = effective_outcomes(run.checks_of(cluster), waivers, day)
+    rows, expired_hits = effective_outcomes(run.checks_of(cluster), waivers, day)
+    expired = [
+        {**w.to_dict(), "failures_named": expired_hits[w.check]}
+        for w in (waivers.expired_on(day) if waivers else [])
+        if w.covers(cluster)
+    ]
     counts: Counter[str] = Counter(outcome for _, outcome, _ in rows)
     technologies: dict[str, Counter[str]] = {}
     for item, outcome, _ in rows:
@@ -127,11 +140,7 @@ def build_certificate(
             }
             for name, h in (facts.hosts.items() if facts else [])
         },
-        "figures": [
-            {"check_id": item.check_id, "host": item.host, "name": name, "value": value}
-            for item, _, _ in rows
-            for name, value in sorted(item.figures.items())
-        ],
+        "figures": figures or [],
         "notes": notes,
         "hash_covers": HASH_COVERS,
     }

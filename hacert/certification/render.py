@@ -58,13 +58,19 @@ def render_certificate_html(cert: dict[str, Any], json_name: str = "CERT.json") 
         ],
     )
     expired = _table(
-        ["check", "justification", "expired"],
-        [[w["check"], w["justification"], w["expires"]] for w in cert["waivers_expired"]],
+        ["check", "justification", "expired", "failures it named"],
+        [
+            [w["check"], w["justification"], w["expires"], w["failures_named"]]
+            for w in cert["waivers_expired"]
+        ],
     )
     versions = _table(["tool", "version"], [[k, v] for k, v in sorted(cert["versions"].items())])
     figures = _table(
-        ["check", "host", "figure", "value"],
-        [[f["check_id"], f["host"] or "", f["name"], f["value"]] for f in cert["figures"]],
+        ["target", "figure", "median", "samples", "perf verdict"],
+        [
+            [f["target"], f["metric"], f"{f['median']:g} {f['unit']}", f["samples"], f["verdict"]]
+            for f in cert["figures"]
+        ],
     )
     hosts = _table(
         ["host", "address", "host key SHA-256", "boot time"],

@@ -58,7 +58,6 @@ class CheckResult(_Lenient):
     duration: float | None = None
     destructive: bool = False
     waiver: dict[str, Any] | None = None
-    figures: dict[str, Any] = Field(default_factory=dict)
 
 
 class RunResults(_Lenient):

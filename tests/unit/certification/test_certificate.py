@@ -31,7 +31,7 @@ def _run(tmp_path: Path, pcmk2: str = "failed", corosync: str = "passed") -> Pat
         item("PCMK-001", "prod-a", "passed", "n1"),
         item("PCMK-001", "prod-a", "passed", "n2"),
         item("PCMK-002", "prod-a", pcmk2, message="expected: 60s\nfound: 120s"),
-        item("COROSYNC-001", "prod-a", corosync, figures={"token_ms": 3000}),
+        item("COROSYNC-001", "prod-a", corosync),
         item("HOSTS-001", "prod-a", "skipped", message="not applicable"),
     ]
     return write(
@@ -53,9 +53,7 @@ def test_waived_failure_is_waived_not_passed(tmp_path: Path) -> None:
     assert cert["technologies"]["pacemaker"]["verdict"] == "pass with waivers"
     assert cert["waivers_applied"][0]["check"] == "PCMK-002"
     assert cert["waivers_applied"][0]["targets"] == ["prod-a"]
-    assert cert["figures"] == [
-        {"check_id": "COROSYNC-001", "host": None, "name": "token_ms", "value": 3000}
-    ]
+    assert cert["figures"] == []
     assert cert["versions"] == {"pacemaker": "2.1.5"}
     assert cert["hosts"]["n1"]["host_key_sha256"] == "SHA256:abc"
 
@@ -64,7 +62,9 @@ def test_expired_waiver_no_longer_applies_and_says_so(tmp_path: Path) -> None:
     run = load_results(_run(tmp_path, corosync="failed"))
     cert = build_certificate(run, "prod-a", load_waivers(_waivers(tmp_path)))
     assert cert["verdict"] == "FAIL" and cert["exit_code"] == 1
-    assert [w["check"] for w in cert["waivers_expired"]] == ["COROSYNC-001"]
+    assert [(w["check"], w["failures_named"]) for w in cert["waivers_expired"]] == [
+        ("COROSYNC-001", 1)
+    ]
     assert [f["check_id"] for f in cert["failures"]] == ["COROSYNC-001"]
 
 
@@ -115,3 +115,49 @@ def test_cli_usage_errors_exit_4_with_one_line(tmp_path: Path, capsys) -> None:
     )
     assert cli.main(["certificate", str(tmp_path / "missing.json")]) == 4
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_expired_waiver_is_listed_even_without_a_failure(tmp_path: Path) -> None:
+    cert = build_certificate(
+        load_results(_run(tmp_path)), "prod-a", load_waivers(_waivers(tmp_path))
+    )
+    assert [(w["check"], w["failures_named"]) for w in cert["waivers_expired"]] == [
+        ("COROSYNC-001", 0)
+    ]
+
+
+def test_figures_come_from_the_perf_store(tmp_path: Path, capsys) -> None:
+    from perf.store import Measurement, ResultStore
+
+    results = _run(tmp_path, pcmk2="passed")
+    with ResultStore(tmp_path / "perf.sqlite") as store:
+        store.ensure_run("20261125T170000Z-abcd")
+        store.record_many(
+            Measurement(
+                "20261125T170000Z-abcd",
+                "prod-a",
+                "vip:n1->n2",
+                "failover.time",
+                value,
+                "s",
+                "lower",
+                repetition=i,
+            )
+            for i, value in enumerate([0.9, 1.1, 1.0])
+        )
+    out = tmp_path / "certs"
+    args = ["certificate", str(results), "--perf-store", str(tmp_path / "perf.sqlite")]
+    assert cli.main([*args, "-o", str(out)]) == 0
+    cert = json.loads((out / "prod-a.json").read_text())
+    assert cert["figures"] == [
+        {
+            "target": "vip:n1->n2",
+            "metric": "failover.time",
+            "unit": "s",
+            "median": 1.0,
+            "samples": 3,
+            "verdict": None,
+            "change_pct": None,
+        }
+    ]
+    assert "1 s" in (out / "prod-a.html").read_text()
