@@ -10,8 +10,8 @@ Two independent questions are answered per metric series:
   last ``window`` stable nights. A regression is *confirmed* only when a
   significant change point lies between the baseline night and now, the
   current segment is worse than the baseline's segment by at least
-  ``max(min_change, cv_factor x night-to-night CV)``, and tonight's figure
-  sits with the new level.
+  ``min_change`` (significance is the permutation test's job), and tonight's
+  figure sits with the new level.
 
 Unstable samples (CV above threshold after reruns) always give "unstable",
 never a regression verdict, and are left out of the change-point series.
@@ -143,7 +143,7 @@ def assess_shift(
     ref_level = statistics.median(values[reference[0] : reference[1]])
     cur_level = statistics.median(values[current[0] : current[1]])
     change = relative_change(cur_level, ref_level)
-    threshold = max(config.min_change, config.cv_factor * _pooled_cv(values, segments, ref_level))
+    threshold = config.min_change
     if reference == current:
         return Shift(False, change, threshold, ref_level, cur_level, points, None)
     tonight = values[-1]
@@ -151,15 +151,6 @@ def assess_shift(
     confirmed = is_worse(change, direction) and abs(change) >= threshold and with_new_level
     starts_current = next(p for p in points if p.index == current[0])
     return Shift(confirmed, change, threshold, ref_level, cur_level, points, starts_current)
-
-
-def _pooled_cv(values: Sequence[float], segments: Sequence[tuple[int, int]], level: float) -> float:
-    """Night-to-night spread around each segment's mean, relative to ``level``."""
-    residuals = [v - statistics.fmean(values[a:b]) for a, b in segments for v in values[a:b]]
-    dof = len(values) - len(segments)
-    if dof < 1 or level == 0:
-        return math.nan
-    return math.sqrt(sum(r * r for r in residuals) / dof) / abs(level)
 
 
 @dataclass(frozen=True)
