@@ -17,6 +17,11 @@ ensure_tap() {
 start() {
   if vm_pid "$VM" >/dev/null; then echo on; return 0; fi
   mkdir -p "$D"
+  # An overlay made on an older image would see a different backing file: start afresh.
+  if [[ -f "$D/root.qcow2" && "$IMG/root.img" -nt "$D/root.qcow2.base" ]]; then
+    rm -f "$D/root.qcow2"
+  fi
+  [[ -f "$D/root.qcow2" ]] || touch "$D/root.qcow2.base"
   [[ -f "$D/root.qcow2" ]] || qemu-img create -q -f qcow2 -F raw -b "$IMG/root.img" "$D/root.qcow2"
   ensure_tap
   local i; i=$(vm_index "$VM")
