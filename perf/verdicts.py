@@ -201,6 +201,16 @@ class Evaluation:
     change_points: tuple[ChangePoint, ...] = ()
 
 
+def version_changes(before: dict[str, str], after: dict[str, str]) -> str:
+    """'; versions changed: qemu 7.2 -> 8.0' or '' when nothing changed."""
+    changed = [
+        f"{tool} {before.get(tool, '?')} -> {after.get(tool, '?')}"
+        for tool in sorted(before.keys() | after.keys())
+        if before.get(tool) != after.get(tool)
+    ]
+    return "; versions changed: " + ", ".join(changed) if changed else ""
+
+
 def pick_baseline(
     store: ResultStore, history: Sequence[RunPoint], run_id: str, selector: str | None
 ) -> str | None:
@@ -263,12 +273,14 @@ def evaluate(
     medians = [p.median for p in cp_history]
     shift = assess_shift(medians, now.direction, index.get(base_id or ""), config)
     cp_run = cp_history[shift.change_point.index].run_id if shift.change_point else None
-    message = (
-        f"series shifted {shift.change:+.1%} since run {cp_run} "
-        f"(change point p={shift.change_point.p_value:.3g}, threshold {shift.threshold:.1%})"
-        if shift.confirmed and shift.change_point
-        else ""
-    )
+    message = ""
+    if shift.confirmed and shift.change_point:
+        at = shift.change_point.index
+        message = (
+            f"series shifted {shift.change:+.1%} since run {cp_run} "
+            f"(change point p={shift.change_point.p_value:.3g}, threshold {shift.threshold:.1%})"
+            + version_changes(cp_history[at - 1].versions, cp_history[at].versions)
+        )
     result = replace(
         blank,
         verdict=Verdict.CONFIRMED if shift.confirmed else night.verdict,

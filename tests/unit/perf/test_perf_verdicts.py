@@ -1,7 +1,16 @@
+from dataclasses import replace
+
 import pytest
 
 from perf.store import Measurement, ResultStore, SeriesKey
-from perf.verdicts import Verdict, VerdictConfig, assess_shift, compare_samples, evaluate
+from perf.verdicts import (
+    Verdict,
+    VerdictConfig,
+    assess_shift,
+    compare_samples,
+    evaluate,
+    version_changes,
+)
 from tests.unit.perf.helpers import fill, nights
 
 KEY = SeriesKey("lab", "node1:/dev/shm", "fio.seqwrite.bw")
@@ -139,3 +148,21 @@ def test_verdict_round_trips_through_a_dict(store):
     store.accept_baseline(runs[0])
     v = evaluate(store, runs[-1], KEY).verdict
     assert v.from_dict(v.to_dict()) == v
+
+
+def test_confirmed_regression_names_the_versions_that_changed(store):
+    runs = fill(store, nights([100] * 20 + [85] * 4, 0.01, seed=18))
+    for m in store.measurements():
+        if m.run_id >= "n20":
+            store.record(replace(m, versions={"fio": "3.33", "kernel": "6.2"}))
+    store.accept_baseline(runs[0])
+    result = evaluate(store, runs[-1], KEY).verdict
+    assert result.verdict is Verdict.CONFIRMED
+    assert "versions changed: kernel ? -> 6.2" in result.message
+
+
+def test_version_changes_text():
+    assert version_changes({"a": "1"}, {"a": "1"}) == ""
+    assert version_changes({"a": "1", "b": "2"}, {"a": "3"}) == (
+        "; versions changed: a 1 -> 3, b 2 -> ?"
+    )
