@@ -59,8 +59,13 @@ def verify(node: Node) -> VerifyResult:
 
 
 def fence_history(node: Node) -> list[FenceEvent]:
-    text = node.output(["stonith_admin", "--history", "*", "--output-as=xml"], timeout=30)
-    return parse_fence_events(parse_xml(text, "stonith_admin --history", host=node.label))
+    """Every fence event the cluster remembers, newest first.
+
+    Read from ``crm_mon --fence-history=3``: pacemaker 2.1's ``stonith_admin --history '*'
+    --output-as=xml`` lists only one event (tests/data/pacemaker/*shows-one.xml).
+    """
+    text = node.output([*CRM_MON, "--fence-history=3"], timeout=30)
+    return parse_fence_events(parse_xml(text, "crm_mon --fence-history=3", host=node.label))
 
 
 def version(node: Node) -> str:

@@ -307,7 +307,7 @@ def parse_fence_events(root: Element) -> list[FenceEvent]:
             origin=e.get("origin", ""),
             client=e.get("client", ""),
             completed=e.get("completed", ""),
-            exit_reason=e.get("exit-reason", "") or e.get("extended-status", ""),
+            exit_reason=e.get("exit-reason", ""),
         )
         for e in root.iter("fence_event")
     ]

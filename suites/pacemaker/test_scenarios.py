@@ -443,7 +443,10 @@ def test_partition(scenario: Scenario) -> None:
     )
     history = probe.fence_history(peers[0])
     moving = _movable_on(status, target.name)
-    heal = f"iptables -S | grep {faults.PARTITION_TAG} | sed 's/^-A /-D /' | while read -r r; do iptables $r; done"
+    heal = (
+        f"iptables -S | grep {faults.PARTITION_TAG} | sed 's/^-A /-D /' "
+        "| while read -r r; do iptables $r; done"
+    )
     lost_quorum: list[str] = []
     with (
         injected(s.cluster, "partition", restore=heal, node=peers[0]),

@@ -1,0 +1,193 @@
+"""The corosync and pacemaker checks catch what they claim to, on the lab.
+
+Each case breaks the lab in one way, runs the read-only suites in a subprocess and
+asserts that exactly the expected check ids fail while every other check passes; then it
+restores the lab and proves it is as before (same snapshot as `hacert.pacemaker.state`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hacert.cluster import Cluster, Node
+from hacert.inventory import load_inventory
+from hacert.pacemaker import faults
+from hacert.pacemaker.expect import PacemakerExpect
+from hacert.pacemaker.restore import restore, settle, verify
+from hacert.pacemaker.state import snapshot
+from hacert.pacemaker.watch import Timeline
+
+pytestmark = pytest.mark.lab
+
+ROOT = Path(__file__).resolve().parents[2]
+INVENTORY = ROOT / "inventory" / "lab.yaml"
+SUITES = ["suites/corosync", "suites/pacemaker/test_pacemaker.py"]
+COROSYNC_CONF = "/etc/corosync/corosync.conf"
+AUTHKEY = "/etc/corosync/authkey"
+
+
+def run_suite(tmp_path: Path, *paths: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Runs suites against the lab in a subprocess; check id -> outcome (worst per id)."""
+    results = tmp_path / "results.json"
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *paths,
+        "--inventory",
+        str(INVENTORY),
+        "--cluster",
+        "lab",
+        "--results-json",
+        str(results),
+        f"--alluredir={tmp_path / 'allure'}",
+        f"--junitxml={tmp_path / 'junit.xml'}",
+        "-q",
+        "-p",
+        "no:randomly",
+        *extra,
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert results.exists(), done.stdout[-3000:] + done.stderr[-2000:]
+    rank = {"passed": 0, "skipped": 1, "failed": 2, "broken": 3}
+    outcomes: dict[str, str] = {}
+    for item in json.loads(results.read_text())["checks"]:
+        outcome = item["outcome"] or "broken"
+        if rank.get(outcome, 3) >= rank.get(outcomes.get(item["check_id"], "passed"), 0):
+            outcomes[item["check_id"]] = outcome
+    return outcomes
+
+
+def assert_only_failing(outcomes: dict[str, str], expected: set[str]) -> None:
+    failing = {cid for cid, outcome in outcomes.items() if outcome in {"failed", "broken"}}
+    assert failing == expected, (
+        f"expected failing {sorted(expected)}, got {sorted(failing)}: {outcomes}"
+    )
+
+
+@pytest.fixture(scope="module")
+def lab() -> Cluster:
+    if not Path("/var/lib/hacert-lab/ssh/id_ed25519").exists():
+        pytest.fail("the lab is not up: python3 -m lab up")
+    inventory = load_inventory(INVENTORY)
+    return Cluster(inventory.cluster("lab"), inventory, base=INVENTORY.parent)
+
+
+@pytest.fixture
+def restored(lab: Cluster) -> Iterator[Cluster]:
+    """Settled lab before; after the case: restore, settle and verify identical to before."""
+    expect = lab.expect.pacemaker or PacemakerExpect()
+    timeline = Timeline(lab.name)
+    assert settle(lab, timeline, expect.settle_timeout_s), timeline.render()
+    before = snapshot(lab)
+    yield lab
+    problems = restore(lab, expect, before, timeline, INVENTORY.parent)
+    problems = problems or verify(lab, before)
+    assert not problems, f"lab NOT restored: {problems}\n{timeline.render()}"
+
+
+@dataclass(frozen=True)
+class Breakage:
+    """Breaks the lab; returns the function that undoes it."""
+
+    name: str
+    expected: set[str]
+    apply: Callable[[Cluster], Callable[[], None]]
+
+
+def _node_running(cluster: Cluster, rsc: str) -> Node:
+    from hacert.pacemaker import probe
+
+    _, status = probe.cluster_status(cluster)
+    return cluster.node(sorted(status.locations(rsc))[0])
+
+
+def _config_drift(cluster: Cluster) -> Callable[[], None]:
+    """fencing off; corosync.conf edited on one node; authkey world-readable; one link down."""
+    first, second, third = cluster.nodes_with("pacemaker")[:3]
+    faults.set_property(first, "stonith-enabled", "false")
+    original = third.read_file(COROSYNC_CONF) or ""
+    third.run(["sed", "-i", "s/token: 5000/token: 5001/", COROSYNC_CONF], check=True)
+    second.run(["chmod", "0644", AUTHKEY], check=True)
+    ring1 = [a for p in (first, second) for a in faults.corosync_addresses(first, p.name)[1:]]
+    for address in ring1:
+        third.run(
+            f"iptables -I INPUT -s {address} -p udp -m comment --comment hacert-linkdown -j DROP",
+            check=True,
+        )
+
+    def undo() -> None:
+        faults.heal(third)
+        second.run(["chmod", "0400", AUTHKEY], check=True)
+        third.run(["tee", COROSYNC_CONF], stdin=original, check=True)
+        faults.set_property(first, "stonith-enabled", "true")
+
+    return undo
+
+
+def _ban(cluster: Cluster) -> Callable[[], None]:
+    node = _node_running(cluster, "dummy1")
+    helper = cluster.nodes_with("pacemaker")[0]
+    helper.run(["crm_resource", "--ban", "--resource", "dummy1", "--node", node.name], check=True)
+    return lambda: faults.clear(helper, "dummy1")
+
+
+def _standby(cluster: Cluster) -> Callable[[], None]:
+    helper, target = cluster.nodes_with("pacemaker")[0], cluster.nodes_with("pacemaker")[-1]
+    faults.set_standby(helper, target.name, on=True)
+    return lambda: faults.set_standby(helper, target.name, on=False)
+
+
+def _failed_resource(cluster: Cluster) -> Callable[[], None]:
+    node = _node_running(cluster, "dummy1")
+    helper = cluster.nodes_with("pacemaker")[0]
+    faults.fail_resource(helper, "dummy1", node.name)
+    return lambda: faults.cleanup(helper, "dummy1")
+
+
+BREAKAGES = [
+    Breakage(
+        "fencing-off+conf-differs+authkey-mode+link-down",
+        {"PCMK-006", "COROSYNC-007", "COROSYNC-008", "COROSYNC-006"},
+        _config_drift,
+    ),
+    Breakage("resource-banned", {"PCMK-009"}, _ban),
+    Breakage("node-standby", {"PCMK-002", "PCMK-003"}, _standby),
+    Breakage("failed-resource", {"PCMK-005"}, _failed_resource),
+]
+
+
+def test_healthy_lab_passes_every_check(tmp_path: Path, restored: Cluster) -> None:
+    assert_only_failing(run_suite(tmp_path, *SUITES), set())
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda b: b.name)
+def test_breakage_is_caught_by_the_right_check(
+    tmp_path: Path, restored: Cluster, breakage: Breakage
+) -> None:
+    undo = breakage.apply(restored)
+    try:
+        timeline = Timeline(restored.name)
+        settle(restored, timeline, 90)
+        outcomes = run_suite(tmp_path, *SUITES)
+    finally:
+        undo()
+    assert_only_failing(outcomes, breakage.expected)
+
+
+def test_every_scenario_runs_and_leaves_the_lab_identical(
+    tmp_path: Path, restored: Cluster
+) -> None:
+    outcomes = run_suite(
+        tmp_path, "suites/pacemaker/test_scenarios.py", extra=("--allow-destructive",)
+    )
+    scenario_ids = {f"PCMK-10{i}" for i in range(1, 9)}
+    assert scenario_ids <= set(outcomes), outcomes
+    assert_only_failing(outcomes, set())
