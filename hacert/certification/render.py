@@ -64,7 +64,14 @@ def render_certificate_html(cert: dict[str, Any], json_name: str = "CERT.json") 
             for w in cert["waivers_expired"]
         ],
     )
-    versions = _table(["tool", "version"], [[k, v] for k, v in sorted(cert["versions"].items())])
+    versions = (
+        "<p>"
+        + (
+            ", ".join(f"{_e(k)} <b>{_e(v)}</b>" for k, v in sorted(cert["versions"].items()))
+            or "none recorded"
+        )
+        + "</p>"
+    )
     figures = _table(
         ["target", "figure", "median", "samples", "perf verdict"],
         [

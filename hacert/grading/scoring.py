@@ -20,6 +20,7 @@ class ItemOutcome:
     target: str
     outcome: str
     message: str = ""
+    per_host: bool = False
 
 
 @dataclass
@@ -60,6 +61,15 @@ def _target(item: CheckResult) -> str:
     return item.host or item.cluster or item.nodeid
 
 
+def _found_line(item: ItemOutcome, parts: dict[str, str]) -> str:
+    text = parts.get("found") or item.message or "(no message)"
+    if item.outcome == "broken":
+        text = f"could not check: {text}"
+    elif item.outcome in ("skipped", "waived"):
+        text = f"{item.outcome}: {text}"
+    return f"{item.target}: {text}" if item.per_host else text
+
+
 def parse_failure(message: str) -> dict[str, str]:
     """Splits hacert.checks' "expected: / found: / host: / fix:" message into its parts."""
     parts: dict[str, str] = {}
@@ -73,15 +83,14 @@ def parse_failure(message: str) -> dict[str, str]:
 def score_check(rule: RubricCheck, items: list[CheckResult]) -> CheckScore:
     declared = next((i.points for i in items if i.points is not None), None)
     max_points = rule.points if rule.points is not None else (declared or DEFAULT_POINTS)
-    outcomes = [ItemOutcome(_target(i), i.outcome, i.message or "") for i in items]
+    outcomes = [
+        ItemOutcome(_target(i), i.outcome, i.message or "", i.host is not None) for i in items
+    ]
     passed = sum(1 for i in items if i.outcome == "passed")
     total = len(items)
     title = next((i.title for i in items if i.title), rule.id)
     failures = [(o, parse_failure(o.message)) for o in outcomes if o.outcome != "passed"]
-    found = [
-        f"{o.target}: {o.outcome}: {parts.get('found') or o.message}".rstrip(": ")
-        for o, parts in failures
-    ]
+    found = [_found_line(o, parts) for o, parts in failures]
     expected = rule.expected or next((p["expected"] for _, p in failures if "expected" in p), title)
     hint = (
         rule.hint

@@ -100,7 +100,10 @@ def test_feedback_has_expected_found_hint(graded) -> None:
     bob = _by_student(graded)["bob"]
     pcmk = _check(bob, "PCMK-001")
     assert pcmk["expected"] == "pacemaker running"
-    assert pcmk["found"] == ["bob-ha: failed: inactive"]
+    assert pcmk["found"] == ["inactive"]
+    assert _check(bob, "HOSTS-001")["found"] == ["n2: inactive", "n3: inactive"]
+    dead = _check(_by_student(graded)["dead"], "HOSTS-001")
+    assert dead["found"][0] == f"n1: could not check: {DOWN}"
     assert pcmk["hint"] == "systemctl start pacemaker"
 
 
