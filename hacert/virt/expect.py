@@ -57,7 +57,7 @@ class PoolExpect(StrictModel):
     hosts: list[str] | None = None
 
 
-class TestGuest(StrictModel):
+class ScratchGuest(StrictModel):
     """A transient guest the destructive checks define (and remove) themselves."""
 
     name: str = "hacert-testvm"
@@ -88,7 +88,7 @@ class MigrationExpect(StrictModel):
     guest: str | None = Field(
         default=None, description="an existing domain to migrate (default: the test guest)"
     )
-    test_guest: TestGuest | None = None
+    test_guest: ScratchGuest | None = None
     method: Literal["libvirt", "qmp"] = "libvirt"
     destination_uri: str = Field(
         default="qemu+ssh://{name}/system",

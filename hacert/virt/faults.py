@@ -11,7 +11,7 @@ from hacert.cluster import Cluster, Node
 from hacert.errors import UnexpectedOutput
 from hacert.virt import guest as guestmod
 from hacert.virt import probes
-from hacert.virt.expect import TestGuest
+from hacert.virt.expect import ScratchGuest
 from hacert.virt.migration import SerialConsole
 from hacert.virt.probes import VIRSH
 
@@ -33,7 +33,7 @@ def remove_everywhere(nodes: list[Node], name: str, serial_log: str | None = Non
 
 
 @contextmanager
-def test_guest(cluster: Cluster, node: Node, guest: TestGuest) -> Iterator[SerialConsole]:
+def test_guest(cluster: Cluster, node: Node, guest: ScratchGuest) -> Iterator[SerialConsole]:
     """A transient guest started on `node`, printing ticks; destroyed everywhere afterwards."""
     hypervisors = cluster.nodes_with("hypervisor")
     log = guestmod.serial_log(guest)

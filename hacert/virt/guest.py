@@ -6,14 +6,14 @@ import itertools
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from hacert.virt.expect import TestGuest
+from hacert.virt.expect import ScratchGuest
 
 
-def serial_log(guest: TestGuest) -> str:
+def serial_log(guest: ScratchGuest) -> str:
     return f"{guest.serial_log_dir.rstrip('/')}/{guest.name}-serial.log"
 
 
-def domain_xml(guest: TestGuest, *, kvm: bool) -> str:
+def domain_xml(guest: ScratchGuest, *, kvm: bool) -> str:
     """Libvirt XML of a disk-less guest booting `kernel`/`initrd` with a file serial port."""
     domain_type = guest.domain_type or ("kvm" if kvm else "qemu")
     machine = f" machine={quoteattr(guest.machine)}" if guest.machine else ""

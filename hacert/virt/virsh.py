@@ -12,10 +12,6 @@ _VALIDATE = re.compile(
     r"^\s*(?P<driver>\w+): Checking (?P<what>.+?)\s*: (?P<result>PASS|WARN|FAIL)"
     r"(?: \((?P<detail>.*)\))?\s*$"
 )
-_VERSION = re.compile(
-    r"^(?P<what>Compiled against library|Using library|Using API|"
-    r"Running hypervisor|Running against daemon): (?P<name>\S+) (?P<ver>\S+)"
-)
 
 
 def parse_table(
@@ -105,20 +101,20 @@ def parse_host_validate(text: str) -> list[ValidateResult]:
 
 
 def parse_version(text: str) -> dict[str, str]:
-    """`virsh version --daemon`: {'libvirt': '9.0.0', 'QEMU': '7.2.22', …} (running ones win)."""
+    """`virsh version --daemon` -> {'libvirt': …, 'QEMU': running hypervisor, 'daemon': …}."""
     versions: dict[str, str] = {}
     for line in text.splitlines():
-        m = _VERSION.match(line.strip())
-        if not m:
+        key, _, value = line.partition(":")
+        words = value.split()
+        if not words:
             continue
-        key = (
-            "hypervisor"
-            if m.group("what") == "Running hypervisor"
-            else ("daemon" if m.group("what") == "Running against daemon" else m.group("name"))
-        )
-        if m.group("what") == "Running hypervisor":
-            versions[m.group("name")] = m.group("ver")
-        versions[key] = m.group("ver")
+        if key == "Running hypervisor" and len(words) == 2:
+            versions[words[0]] = words[1]
+            versions["hypervisor"] = words[1]
+        elif key == "Running against daemon":
+            versions["daemon"] = words[-1]
+        elif key == "Using library" and len(words) == 2:
+            versions[words[0]] = words[1]
     return versions
 
 
