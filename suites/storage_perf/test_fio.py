@@ -1,0 +1,163 @@
+"""fio throughput and latency on each storage technology's scratch targets (marker ``perf``).
+
+Every profile of ``perf/fio/`` runs against every scratch target the inventory names; the
+figures go to the perf store and are compared with the inventory's floors. Nothing is
+written to a device or image the inventory does not name as scratch.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hacert.ceph import commands as ceph
+from hacert.checks import check, require
+from hacert.cluster import Cluster, Node
+from hacert.fio import report, safety
+from hacert.fio.profiles import profile_names
+from hacert.fio.targets import FioTarget
+from hacert.iscsi.expect import IscsiExpect
+from hacert.nvmeof.expect import NvmeofExpect
+
+PROFILES = profile_names()
+
+
+def _client(cluster: Cluster, role: str) -> Node:
+    nodes = [n for n in cluster.nodes_with(role) if "fio-client" in n.roles]
+    if not nodes:
+        pytest.skip(f"not applicable: no host with roles {role} and fio-client")
+    return nodes[0]
+
+
+def _wait_ceph_healthy(cluster: Cluster, timeout: float) -> None:
+    if not cluster.has_role("ceph-mon", "ceph-client"):
+        return
+    health = ceph.wait_health_ok(cluster, timeout)
+    require(health.ok, expected=f"HEALTH_OK within {timeout:g} s before the fio run",
+            found=f"{health.status}: " + "; ".join(c.describe() for c in health.checks.values()))
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+@check(
+    "RBD-101",
+    "fio through librbd on the scratch RBD images meets the floors",
+    severity="normal",
+    perf=True,
+    applies_to=("ceph-client",),
+    profiles=("full",),
+    remediation="Check the OSDs' backing disks, the public network and client CPU",
+)
+def test_fio_rbd(cluster: Cluster, profile_name: str, request: pytest.FixtureRequest) -> None:
+    expect = ceph.expect_of(cluster)
+    profile = report.selected_profile(profile_name, expect.fio, "expect.ceph")
+    images = expect.scratch_images
+    if not images:
+        pytest.skip("not applicable: no scratch RBD image in the inventory "
+                    "(expect.ceph.images[].scratch)")
+    node = _client(cluster, "ceph-client")
+    for image in images:
+        _wait_ceph_healthy(cluster, expect.fio.health_timeout_s)
+        info = ceph.rbd_info(cluster, image.pool, image.name)
+        require(info is not None, expected=f"scratch image {image.spec} exists",
+                found="it does not", fix=f"rbd create {image.spec} --size 1G")
+        reason = safety.refuse_rbd(image.spec, [i.spec for i in images],
+                                   ceph.rbd_watchers(cluster, image.pool, image.name),
+                                   info.metadata if info else None)
+        if reason:
+            pytest.skip(reason)
+        target = FioTarget.rbd(image.pool, image.name, expect.client_id)
+        report.measure(request, cluster, node, profile=profile, target=target,
+                       settings=expect.fio, floors=expect.floors)
+
+
+@check(
+    "RBD-102",
+    "fio on a kernel-mapped RBD device meets the floors",
+    severity="normal",
+    perf=True,
+    applies_to=("ceph-client",),
+    profiles=("full",),
+    remediation="Load the rbd kernel module (`modprobe rbd`) on the client hosts",
+)
+def test_fio_krbd(cluster: Cluster, request: pytest.FixtureRequest) -> None:
+    expect = ceph.expect_of(cluster)
+    if not expect.scratch_images:
+        pytest.skip("not applicable: no scratch RBD image in the inventory")
+    node = _client(cluster, "ceph-client")
+    if not node.run(["test", "-d", "/sys/bus/rbd"]).ok:
+        pytest.skip(f"not applicable: the kernel of {node.name} cannot map RBD images "
+                    "(no rbd module: /sys/bus/rbd is missing; on the lab's container hosts "
+                    "modules cannot be loaded)")
+    image = expect.scratch_images[0]
+    auth = ceph.client_args(cluster)
+    reason = safety.refuse_rbd(image.spec, [i.spec for i in expect.scratch_images],
+                               ceph.rbd_watchers(cluster, image.pool, image.name))
+    if reason:
+        pytest.skip(reason)
+    device = node.output(["rbd", *auth, "map", image.spec], timeout=60).strip()
+    try:
+        _wait_ceph_healthy(cluster, expect.fio.health_timeout_s)
+        profile = report.selected_profile("seq-read-1m", expect.fio, "expect.ceph")
+        report.measure(request, cluster, node, profile=profile, target=FioTarget.block(device),
+                       settings=expect.fio, floors=expect.floors)
+    finally:
+        node.run(["rbd", *auth, "unmap", device], timeout=60)
+
+
+def _block_targets(node: Node, scratch: list[str]) -> list[FioTarget]:
+    if not scratch:
+        pytest.skip("not applicable: the inventory names no scratch device for this host")
+    targets = []
+    resolved = {p: safety.realpath(node, p) for p in scratch}
+    for path in scratch:
+        state = safety.inspect_device(node, resolved[path])
+        reason = safety.refuse_block(state, list(resolved.values()), resolved)
+        if reason:
+            pytest.skip(reason)
+        targets.append(FioTarget.block(resolved[path]))
+    return targets
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+@check(
+    "ISCSI-101",
+    "fio on the initiators' scratch iSCSI LUNs meets the floors",
+    severity="normal",
+    perf=True,
+    per_host="iscsi-initiator",
+    applies_to=("iscsi-initiator",),
+    profiles=("full",),
+    remediation="Check the network path to the portal, the target's backstore and the "
+    "initiator's queue depth (node.session.queue_depth)",
+)
+def test_fio_iscsi(cluster: Cluster, node: Node, profile_name: str,
+                   request: pytest.FixtureRequest) -> None:
+    expect = cluster.expect.iscsi or IscsiExpect()
+    profile = report.selected_profile(profile_name, expect.fio, "expect.iscsi")
+    if "fio-client" not in node.roles:
+        pytest.skip(f"not applicable: {node.name} has no fio-client role")
+    for target in _block_targets(node, expect.scratch_devices):
+        report.measure(request, cluster, node, profile=profile, target=target,
+                       settings=expect.fio, floors=expect.floors)
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+@check(
+    "NVMEOF-101",
+    "fio on the hosts' scratch NVMe-oF namespaces meets the floors",
+    severity="normal",
+    perf=True,
+    per_host="nvmeof-host",
+    applies_to=("nvmeof-host",),
+    profiles=("full",),
+    remediation="Check the fabric (MTU, NIC offloads), the target's backing device and the "
+    "number of I/O queues (`nvme connect -i`)",
+)
+def test_fio_nvmeof(cluster: Cluster, node: Node, profile_name: str,
+                    request: pytest.FixtureRequest) -> None:
+    expect = cluster.expect.nvmeof or NvmeofExpect()
+    profile = report.selected_profile(profile_name, expect.fio, "expect.nvmeof")
+    if "fio-client" not in node.roles:
+        pytest.skip(f"not applicable: {node.name} has no fio-client role")
+    for target in _block_targets(node, expect.scratch_devices):
+        report.measure(request, cluster, node, profile=profile, target=target,
+                       settings=expect.fio, floors=expect.floors)
