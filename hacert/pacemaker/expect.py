@@ -112,13 +112,15 @@ class PacemakerExpect(StrictModel):
         default_factory=lambda: {
             "corosync": "fence",
             "pacemakerd": "respawn",
-            "controld": "respawn",
-            "based": "respawn",
-            "execd": "respawn",
+            "controld": "fence",
+            "based": "fence",
+            "execd": "fence",
             "fenced": "respawn",
             "attrd": "respawn",
         },
-        description="what SIGKILL of each daemon must lead to (kill pacemakerd never fences)",
+        description="what SIGKILL of each daemon must lead to; defaults as Pacemaker 2.1 does: "
+        "the DC fences a node whose controller is lost (controld, or based/execd, which take "
+        "the controller down with them); pacemakerd, fenced and attrd respawn; corosync fences",
     )
     settle_timeout_s: float = Field(default=180, gt=0)
     recovery_timeout_s: float = Field(default=120, gt=0)
