@@ -145,3 +145,34 @@ def _wait_actual(node: Node, domain: str, target: int, timeout: float) -> int:
             return actual
         time.sleep(0.5)
     return actual
+
+
+def snapshot_round_trip(node: Node, domain: str, name: str) -> list[str]:
+    """snapshot-create -> list -> revert -> delete; returns what went wrong (empty: fine)."""
+    problems: list[str] = []
+    state_before = probes.domstate(node, domain)
+    list_before = _snapshots(node, domain)
+    created = node.run([*VIRSH, "snapshot-create-as", domain, name, "--atomic"], timeout=120)
+    if not created.ok:
+        return [f"snapshot-create-as failed: {created.describe()}"]
+    try:
+        if name not in _snapshots(node, domain):
+            problems.append(f"snapshot {name} not listed after creation")
+        reverted = node.run([*VIRSH, "snapshot-revert", domain, name], timeout=120)
+        if not reverted.ok:
+            problems.append(f"snapshot-revert failed: {reverted.describe()}")
+        state_after = probes.domstate(node, domain)
+        if state_after != state_before:
+            problems.append(f"state {state_before} before, {state_after} after the revert")
+    finally:
+        deleted = node.run([*VIRSH, "snapshot-delete", domain, name], timeout=120)
+        if not deleted.ok:
+            problems.append(f"snapshot-delete failed: {deleted.describe()}")
+    if _snapshots(node, domain) != list_before:
+        problems.append("snapshot list differs from before the round trip")
+    return problems
+
+
+def _snapshots(node: Node, domain: str) -> list[str]:
+    out = node.output([*VIRSH, "snapshot-list", domain, "--name"], timeout=30)
+    return sorted(out.split())
