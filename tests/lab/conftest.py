@@ -76,6 +76,13 @@ class Lab:
             raise AssertionError(f"{host}: {command!r} -> rc={cp.returncode}: {cp.stderr.strip()}")
         return cp
 
+    def try_ssh(self, host: str, command: str, *, timeout: float = 90) -> str:
+        """Best effort (for cleanups): never raises, returns stdout or ''."""
+        try:
+            return self.ssh(host, command, timeout=timeout, check=False).stdout
+        except subprocess.TimeoutExpired:
+            return ""
+
     def crm_mon(self, via: str = "node1") -> ET.Element:
         return ET.fromstring(self.ssh(via, "crm_mon --output-as=xml --inactive", timeout=30).stdout)
 

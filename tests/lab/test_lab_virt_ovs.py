@@ -57,11 +57,9 @@ def test_vm1_live_migrates_with_virsh_and_its_counter_continues(healthy_lab: Lab
         assert last_tick(lab, src) >= tick_after
     finally:
         # re-probe every node (cleanup would only forget failures), then hand vm1 back
-        lab.ssh("node1", "crm_resource --refresh --resource vm1", check=False)
+        lab.try_ssh("node1", "crm_resource --refresh --resource vm1")
         time.sleep(3)
-        lab.ssh(
-            "node1", "crm_resource --resource vm1 --delete-parameter is-managed --meta", check=False
-        )
+        lab.try_ssh("node1", "crm_resource --resource vm1 --delete-parameter is-managed --meta")
     wait_until(
         "vm1 started on exactly one node",
         lambda: (
