@@ -6,4 +6,6 @@ pytest_plugins = [
     "fixtures.reporting",
     "fixtures.perf_plugin",
     "fixtures.safety",
+    "fixtures.grading_plugin",
+    "fixtures.waivers_plugin",
 ]
