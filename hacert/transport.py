@@ -260,6 +260,11 @@ class Connection:
         self, result: CommandResult, limit: float, use_sudo: bool, missing_ok: bool
     ) -> None:
         label = self.settings.label
+        if result.exit_status == -1:
+            raise HostUnreachable(
+                f"connection lost while `{redact(result.command)}` ran (host went away?)",
+                host=label,
+            )
         if result.exit_status in (_TIMEOUT_EXIT, 128 + 9) and result.duration >= limit - 0.5:
             raise CommandTimeout(
                 f"`{redact(result.command)}` ran past its {limit:g} s timeout and was killed",
