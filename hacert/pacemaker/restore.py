@@ -167,5 +167,9 @@ def relocate(
 
 
 def verify(cluster: Cluster, baseline: dict[str, Any]) -> list[str]:
-    """Differences between the baseline and the cluster now."""
-    return differences(baseline, snapshot(cluster))
+    """Differences between the baseline and the cluster now (with the CIB's last change)."""
+    found = differences(baseline, snapshot(cluster))
+    if any(line.startswith("configuration.") for line in found):
+        _, status = probe.cluster_status(cluster)
+        found.append(f"(CIB last changed {status.last_change})")
+    return found

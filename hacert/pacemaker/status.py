@@ -142,6 +142,7 @@ class ClusterStatus:
     bans: tuple[Ban, ...] = ()
     operations: tuple[Operation, ...] = ()
     fail_counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    last_change: str = ""
 
     def option(self, *names: str) -> str | None:
         """The first of ``names`` the cluster reports (Pacemaker 3 name first, then 2.x)."""
@@ -222,6 +223,17 @@ def parse_crm_mon(text: str, *, host: str | None = None) -> ClusterStatus:
         ),
         operations=tuple(_operations(root)),
         fail_counts=_fail_counts(root),
+        last_change=_last_change(summary),
+    )
+
+
+def _last_change(summary: Element | None) -> str:
+    change = summary.find("last_change") if summary is not None else None
+    if change is None:
+        return ""
+    return (
+        f"{change.get('time', '?')} by {change.get('user', '?')} via "
+        f"{change.get('client', '?')} on {change.get('origin', '?')}"
     )
 
 

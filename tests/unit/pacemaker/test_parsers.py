@@ -30,6 +30,7 @@ def test_crm_mon_failed_vm() -> None:
     status = parse_crm_mon(read("crm_mon-inactive.2.1.5.failed-vm.xml"))
     assert status.connected and status.dc_present and status.with_quorum
     assert status.dc_name == "node1"
+    assert status.last_change == "Wed Nov 25 16:56:07 2026 by root via cibadmin on node1"
     assert status.fencing_enabled is True
     assert status.option("no-quorum-policy") == "stop"
     assert [n.name for n in status.nodes] == ["node1", "node2", "node3"]
