@@ -118,10 +118,11 @@ def parse_status(text: str, *, host: str | None = None) -> DlmStatus:
 
 
 def parse_dump_config(text: str) -> dict[str, str]:
-    """`dlm_tool dump_config`: `key=value` lines (dlm_controld's effective settings)."""
+    """`dlm_tool dump_config`: `key=value` lines, dlm_controld's effective settings; a value
+    set outside the defaults carries its source (`enable_fencing=1 (dlm.conf)`), dropped."""
     out: dict[str, str] = {}
     for line in text.splitlines():
         key, sep, value = line.strip().partition("=")
         if sep and key:
-            out[key.strip()] = value.strip()
+            out[key.strip()] = re.sub(r"\s+\([^)]*\)$", "", value.strip())
     return out

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_JOURNAL = re.compile(r"^\s*journal(?P<n>\d+)\b", re.MULTILINE)
+# a jindex directory entry: `   3/3 [FC7745EB] 1/18 (0x1/0x12) +0: File    journal0`
+_JOURNAL = re.compile(r"\bFile\s+journal(?P<n>\d+)\s*$", re.MULTILINE)
 
 
 def parse_jindex(text: str) -> list[int]:

@@ -27,6 +27,8 @@ vm_pid() {
 vm_ssh() {
   local vm=$1; shift
   ssh -i "$LAB_KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-    -o LogLevel=ERROR -o ConnectTimeout=20 "root@$(vm_ip "$vm")" "$@"
+    -o LogLevel=ERROR -o ConnectTimeout=20 -o KexAlgorithms=curve25519-sha256 \
+    -o ControlMaster=auto -o "ControlPath=$VMS_DIR/.ssh-%n" -o ControlPersist=30 \
+    "root@$(vm_ip "$vm")" "$@"
 }
 log() { printf '[vm %(%H:%M:%S)T] %s\n' -1 "$*"; }
