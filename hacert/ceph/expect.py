@@ -48,9 +48,18 @@ class CephExpect(StrictModel):
     accepted_health_checks: list[str] = Field(
         default_factory=list, description="health check codes tolerated (documented exceptions)"
     )
+    fio_images: list[str] | None = Field(
+        default=None, description='"pool/image" fio runs on (default: the scratch images); '
+        "fio refuses any that is not a scratch image"
+    )
     fio: FioSettings = Field(default_factory=FioSettings)
     floors: dict[str, Floor] = Field(default_factory=dict, description="per fio profile")
 
     @property
     def scratch_images(self) -> list[ImageExpect]:
         return [i for i in self.images if i.scratch]
+
+    def fio_targets(self) -> list[str]:
+        if self.fio_images is not None:
+            return self.fio_images
+        return [i.spec for i in self.scratch_images]

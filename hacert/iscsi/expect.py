@@ -30,8 +30,15 @@ class IscsiExpect(StrictModel):
     scratch_devices: list[str] = Field(
         default_factory=list, description="initiator block devices fio may write to"
     )
+    fio_devices: list[str] | None = Field(
+        default=None, description="devices fio runs on (default: the scratch devices); fio "
+        "refuses any that is not a scratch device"
+    )
     fio: FioSettings = Field(default_factory=FioSettings)
     floors: dict[str, Floor] = Field(default_factory=dict)
 
     def expected_sessions(self) -> list[str]:
         return self.sessions if self.sessions is not None else [t.iqn for t in self.targets]
+
+    def fio_targets(self) -> list[str]:
+        return self.fio_devices if self.fio_devices is not None else self.scratch_devices

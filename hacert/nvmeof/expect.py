@@ -31,8 +31,15 @@ class NvmeofExpect(StrictModel):
     scratch_devices: list[str] = Field(
         default_factory=list, description="host block devices fio may write to"
     )
+    fio_devices: list[str] | None = Field(
+        default=None, description="devices fio runs on (default: the scratch devices); fio "
+        "refuses any that is not a scratch device"
+    )
     fio: FioSettings = Field(default_factory=FioSettings)
     floors: dict[str, Floor] = Field(default_factory=dict)
 
     def expected_connections(self) -> list[str]:
         return self.connected if self.connected is not None else [s.nqn for s in self.subsystems]
+
+    def fio_targets(self) -> list[str]:
+        return self.fio_devices if self.fio_devices is not None else self.scratch_devices

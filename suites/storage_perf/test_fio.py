@@ -49,22 +49,23 @@ def _wait_ceph_healthy(cluster: Cluster, timeout: float) -> None:
 def test_fio_rbd(cluster: Cluster, profile_name: str, request: pytest.FixtureRequest) -> None:
     expect = ceph.expect_of(cluster)
     profile = report.selected_profile(profile_name, expect.fio, "expect.ceph")
-    images = expect.scratch_images
-    if not images:
+    specs = expect.fio_targets()
+    if not specs:
         pytest.skip("not applicable: no scratch RBD image in the inventory "
                     "(expect.ceph.images[].scratch)")
     node = _client(cluster, "ceph-client")
-    for image in images:
+    scratch = [i.spec for i in expect.scratch_images]
+    for spec in specs:
+        pool, _, name = spec.partition("/")
         _wait_ceph_healthy(cluster, expect.fio.health_timeout_s)
-        info = ceph.rbd_info(cluster, image.pool, image.name)
-        require(info is not None, expected=f"scratch image {image.spec} exists",
-                found="it does not", fix=f"rbd create {image.spec} --size 1G")
-        reason = safety.refuse_rbd(image.spec, [i.spec for i in images],
-                                   ceph.rbd_watchers(cluster, image.pool, image.name),
+        info = ceph.rbd_info(cluster, pool, name)
+        require(info is not None, expected=f"fio target image {spec} exists",
+                found="it does not", fix=f"rbd create {spec} --size 1G")
+        reason = safety.refuse_rbd(spec, scratch, ceph.rbd_watchers(cluster, pool, name),
                                    info.metadata if info else None)
         if reason:
             pytest.skip(reason)
-        target = FioTarget.rbd(image.pool, image.name, expect.client_id)
+        target = FioTarget.rbd(pool, name, expect.client_id)
         report.measure(request, cluster, node, profile=profile, target=target,
                        settings=expect.fio, floors=expect.floors)
 
@@ -103,14 +104,14 @@ def test_fio_krbd(cluster: Cluster, request: pytest.FixtureRequest) -> None:
         node.run(["rbd", *auth, "unmap", device], timeout=60)
 
 
-def _block_targets(node: Node, scratch: list[str]) -> list[FioTarget]:
-    if not scratch:
+def _block_targets(node: Node, wanted: list[str], scratch: list[str]) -> list[FioTarget]:
+    if not wanted:
         pytest.skip("not applicable: the inventory names no scratch device for this host")
     targets = []
-    resolved = {p: safety.realpath(node, p) for p in scratch}
-    for path in scratch:
+    resolved = {p: safety.realpath(node, p) for p in {*wanted, *scratch}}
+    for path in wanted:
         state = safety.inspect_device(node, resolved[path])
-        reason = safety.refuse_block(state, list(resolved.values()), resolved)
+        reason = safety.refuse_block(state, scratch, resolved)
         if reason:
             pytest.skip(reason)
         targets.append(FioTarget.block(resolved[path]))
@@ -135,7 +136,7 @@ def test_fio_iscsi(cluster: Cluster, node: Node, profile_name: str,
     profile = report.selected_profile(profile_name, expect.fio, "expect.iscsi")
     if "fio-client" not in node.roles:
         pytest.skip(f"not applicable: {node.name} has no fio-client role")
-    for target in _block_targets(node, expect.scratch_devices):
+    for target in _block_targets(node, expect.fio_targets(), expect.scratch_devices):
         report.measure(request, cluster, node, profile=profile, target=target,
                        settings=expect.fio, floors=expect.floors)
 
@@ -158,6 +159,6 @@ def test_fio_nvmeof(cluster: Cluster, node: Node, profile_name: str,
     profile = report.selected_profile(profile_name, expect.fio, "expect.nvmeof")
     if "fio-client" not in node.roles:
         pytest.skip(f"not applicable: {node.name} has no fio-client role")
-    for target in _block_targets(node, expect.scratch_devices):
+    for target in _block_targets(node, expect.fio_targets(), expect.scratch_devices):
         report.measure(request, cluster, node, profile=profile, target=target,
                        settings=expect.fio, floors=expect.floors)
