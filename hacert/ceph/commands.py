@@ -85,9 +85,10 @@ def rbd_info(cluster: Cluster, pool: str, image: str) -> parse.Image | None:
         info = parse.parse_rbd_info(pool, json.loads(result.check().stdout))
     except json.JSONDecodeError:
         raise UnexpectedOutput(f"rbd info {pool}/{image}: not JSON", host=node.label) from None
-    meta = rbd_json(cluster, "image-meta", "list", f"{pool}/{image}")
+    meta = node.output(["rbd", *auth, "image-meta", "list", f"{pool}/{image}", "--format",
+                        "json"], timeout=CEPH_TIMEOUT)
     return parse.Image(info.pool, info.name, info.size, info.features,
-                       {str(k): str(v) for k, v in (meta or {}).items()})
+                       parse.parse_image_meta(meta))
 
 
 def rbd_watchers(cluster: Cluster, pool: str, image: str) -> list[str]:

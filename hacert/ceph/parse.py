@@ -197,6 +197,19 @@ def parse_rbd_info(pool: str, data: dict[str, Any]) -> Image:
     )
 
 
+def parse_image_meta(text: str) -> dict[str, str]:
+    """``rbd image-meta list IMG --format json``: an object, or nothing at all when empty."""
+    import json
+
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise UnexpectedOutput("rbd image-meta list: not JSON") from None
+    return {str(k): str(v) for k, v in data.items()}
+
+
 def parse_auth_lookup(text: str) -> dict[str, str]:
     """Lines ``key=value`` (our ``ceph-conf --lookup`` loop) → dict."""
     out = {}

@@ -16,7 +16,7 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "ceph"
 def load(name: str):
     assert (DATA / f"{name}.meta").exists(), f"{name} needs a .meta file"
     text = (DATA / name).read_text()
-    return json.loads(text) if name.endswith(".json") else text
+    return json.loads(text) if name.endswith(".json") and text.strip() else text
 
 
 def test_pacific_healthy_status() -> None:
@@ -100,6 +100,13 @@ def test_rbd_info() -> None:
     image = parse.parse_rbd_info("rbd", load("pacific-rbd-info.json"))
     assert image.name == "hacert-bench" and image.size == 1 << 30
     assert {"layering", "exclusive-lock"} <= set(image.features)
+
+
+def test_image_meta_including_empty() -> None:
+    text = (DATA / "pacific-rbd-image-meta.json").read_text()
+    assert parse.parse_image_meta(text) == {"hacert.scratch": "true"}
+    assert load("pacific-rbd-image-meta-empty.json") == ""
+    assert parse.parse_image_meta(load("pacific-rbd-image-meta-empty.json")) == {}
 
 
 def test_auth_lookup_and_stat() -> None:
