@@ -14,7 +14,9 @@ Two independent questions are answered per metric series:
   figure sits with the new level.
 
 Unstable samples (CV above threshold after reruns) always give "unstable",
-never a regression verdict, and are left out of the change-point series.
+never a regression verdict. Their median (robust to the outliers that made
+the CV high) still counts in the change-point series unless
+``cp_use_unstable`` is off, so a noisy target still builds a history.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class VerdictConfig:
     cp_permutations: int = 999
     cp_min_size: int = 3
     seed: int = 0
+    cp_use_unstable: bool = True
 
 
 def is_worse(change: float, direction: Direction) -> bool:
@@ -268,7 +271,7 @@ def evaluate(
     else:
         night = compare_samples(now.values, base.values, now.direction, config)
 
-    cp_history = [p for p in history if p.stable][-config.window :]
+    cp_history = [p for p in history if p.stable or config.cp_use_unstable][-config.window :]
     index = {p.run_id: i for i, p in enumerate(cp_history)}
     medians = [p.median for p in cp_history]
     shift = assess_shift(medians, now.direction, index.get(base_id or ""), config)

@@ -43,12 +43,18 @@ def test_step_up_is_found():
     assert cp.index == 15 and cp.change > 0
 
 
-def test_two_changes_are_both_found():
+def test_staircase_gives_two_change_points():
     rng = np.random.default_rng(3)
-    x = np.r_[rng.normal(100, 2, 15), rng.normal(80, 2, 10), rng.normal(100, 2, 10)]
+    x = np.r_[rng.normal(100, 2, 15), rng.normal(85, 2, 10), rng.normal(70, 2, 10)]
     points = e_divisive(x)
     assert [p.index for p in points] == [15, 25]
     assert segment_bounds(len(x), points) == [(0, 15), (15, 25), (25, 35)]
+
+
+def test_excursion_that_came_back_needs_the_segment_end_search():
+    rng = np.random.default_rng(3)
+    x = np.r_[rng.normal(100, 2, 15), rng.normal(80, 2, 10), rng.normal(100, 2, 10)]
+    assert [p.index for p in e_divisive(x, search_end=True)] == [15, 25]
 
 
 def test_change_needs_min_size_points_on_each_side():
