@@ -20,7 +20,8 @@ has (CV ~5%). ``--no-rt`` measures without it.
 The noise seen on the A/A nights (within-night CV, night-to-night CV) is
 printed and can be saved (``--save-noise-model``); ``--synthetic`` replays the
 same experiment on nights drawn from that model, without the lab, with
-independent histories for every series.
+independent histories for every series; the drop is a cap like the lab's, or
+with ``--drop-model scale`` the whole noisy night scaled down.
 
     python -m perf.bench_regression [--host 10.213.0.11] [--save-noise-model]
     python -m perf.bench_regression --synthetic [--aa-series 10] [--trials 50]
@@ -57,6 +58,7 @@ KEY = SeriesKey("bench", "fio:/tmp/hacert-bench", "fio.seqwrite.bw")
 DEFAULT_KEY_FILE = "/var/lib/hacert-lab/ssh/id_ed25519"
 DROPS = (0.10, 0.25)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+CAP_JITTER = 0.0005  # spread of fio's rate-capped bandwidth measured on the lab
 
 Sampler = Callable[[], float]
 
@@ -164,9 +166,12 @@ class LabFio:
 class Nights:
     """Makes the sampler for one night: from the lab or from a noise model."""
 
-    def __init__(self, lab: LabFio | None, model: NoiseModel | None, seed: int) -> None:
+    def __init__(
+        self, lab: LabFio | None, model: NoiseModel | None, seed: int, drop_model: str = "cap"
+    ) -> None:
         self.lab = lab
         self.model = model
+        self.drop_model = drop_model
         self.rng = np.random.default_rng(seed)
         self.cap_base: float | None = None
 
@@ -179,9 +184,17 @@ class Nights:
             rate = int(self.cap_base * (1 - drop) * 1024)
             return lambda: lab.sample(rate)
         assert self.model is not None
-        m = self.model
-        night = m.level * (1 - drop) * (1 + self.rng.normal(0, m.between_cv))
-        return lambda: float(night * (1 + self.rng.normal(0, m.within_cv)))
+        m, rng = self.model, self.rng
+        night = m.level * (1 + rng.normal(0, m.between_cv))
+        if drop and self.drop_model == "scale":
+            night *= 1 - drop
+        if not drop or self.drop_model == "scale":
+            return lambda: float(night * (1 + rng.normal(0, m.within_cv)))
+        # like fio's rate cap on the lab: the cap, unless the night is slower anyway
+        cap = (self.cap_base or m.level) * (1 - drop)
+        return lambda: float(
+            min(night * (1 + rng.normal(0, m.within_cv)), cap * (1 + rng.normal(0, CAP_JITTER)))
+        )
 
 
 def _record_night(store: ResultStore, night: int, sampler: Sampler, s: Settings) -> None:
@@ -218,14 +231,18 @@ class AASeries:
         return sum(v is Verdict.CONFIRMED for v in self.verdicts)
 
 
-def run_aa(nights: Nights, count: int, s: Settings, progress: bool) -> AASeries:
-    """``count`` judged nights after a baseline night 0, nothing changed."""
+def run_aa(
+    nights: Nights, count: int, s: Settings, progress: bool = False, judge: bool = True
+) -> AASeries:
+    """``count`` nights after a baseline night 0, nothing changed, each judged if ``judge``."""
     store = ResultStore(":memory:")
     verdicts = []
     for night in range(count + 1):
         _record_night(store, night, nights.sampler(), s)
         if night == 0:
             store.accept_baseline("night000")
+            continue
+        if not judge:
             continue
         verdicts.append(_judge(store, night, s))
         if progress:
@@ -281,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"on {args.host}:/tmp ({args.size_mb} MiB file, "
             f"{'normal' if args.no_rt else 'SCHED_FIFO 1'} scheduling)"
         )
-    nights = Nights(lab, model, args.seed)
+    nights = Nights(lab, model, args.seed, args.drop_model)
     try:
         return _experiment(args, nights, settings, started)
     finally:
@@ -324,7 +341,7 @@ def _experiment(args: argparse.Namespace, nights: Nights, s: Settings, started: 
             history = (
                 aa[trial % len(aa)].store
                 if not args.synthetic
-                else run_aa(nights, args.aa_nights, s, progress=False).store
+                else run_aa(nights, args.aa_nights, s, judge=False).store
             )
             found.append(run_trial(history, nights, drop, args.b_nights, s))
             if not args.synthetic:
@@ -398,6 +415,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--trials", type=int, default=10, help="A/B trials per drop")
     p.add_argument("--b-nights", type=int, default=5, help="nights after a drop to detect it")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--drop-model",
+        choices=("cap", "scale"),
+        default="cap",
+        help="synthetic drop: a rate cap like the lab's (default) or the whole "
+        "noisy night scaled down (harder to detect)",
+    )
     p.add_argument("--json", help="also write the figures to this JSON file")
     return p
 

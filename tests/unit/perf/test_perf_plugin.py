@@ -80,7 +80,8 @@ def prepared(tmp_path):
 
 
 def test_confirmed_regression_fails_the_check_and_the_run(prepared):
-    result = _run(prepared, "tonight", 80, judge=True)
+    allure_dir = prepared / "allure"
+    result = _run(prepared, "tonight", 80, True, "--alluredir", str(allure_dir))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "confirmed performance regression" in result.stdout
     assert "perf: run tonight" in result.stdout
@@ -91,6 +92,8 @@ def test_confirmed_regression_fails_the_check_and_the_run(prepared):
         assert verdicts["fio.seqwrite.bw"] == "confirmed regression"
         assert "suite.duration" in verdicts
         assert len(store.measurements("tonight")) == 3 + 1 + 1
+    attachments = {p.suffix for p in allure_dir.glob("*-attachment*")}
+    assert {".html", ".png"} <= attachments
 
 
 def test_unjudged_regression_still_sets_the_exit_status_under_xdist(prepared):
