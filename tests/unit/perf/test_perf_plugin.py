@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.perf_plugin import PerfSettings
 from perf.store import ResultStore
 from tests.unit.perf.helpers import fill, nights
 
@@ -103,14 +104,36 @@ def test_unjudged_regression_still_sets_the_exit_status_under_xdist(prepared):
     assert "confirmed regression" in result.stdout
 
 
-def test_normal_night_passes(prepared):
-    result = _run(prepared, "tonight", 100, judge=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "confirmed regression" not in result.stdout
-    assert "perf: run tonight" in result.stdout
+class _Config:
+    def __init__(self, **options):
+        self.options = {
+            "--perf-store": "reports/perf.sqlite",
+            "--perf-repetitions": 5,
+            "--perf-baseline": None,
+            "--perf-cv-threshold": 0.05,
+            "--perf-max-reruns": 2,
+            "--perf-plots": "reports/perf-plots",
+            **options,
+        }
+
+    def getoption(self, name):
+        return self.options[name]
 
 
-def test_bad_option_is_a_usage_error(prepared):
-    result = _run(prepared, "tonight", 100, False, "--perf-repetitions", "0")
-    assert result.returncode == 4
-    assert "--perf-repetitions must be at least 1" in result.stderr
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--perf-repetitions", 0, "at least 1"),
+        ("--perf-cv-threshold", 0.0, "positive"),
+        ("--perf-max-reruns", -1, ">= 0"),
+    ],
+)
+def test_bad_options_are_usage_errors(option, value, message):
+    with pytest.raises(pytest.UsageError, match=message):
+        PerfSettings.from_config(_Config(**{option: value}))
+
+
+def test_defaults():
+    settings = PerfSettings.from_config(_Config())
+    assert settings.repetitions == 5 and settings.cv_threshold == 0.05
+    assert settings.store == Path("reports/perf.sqlite")
