@@ -132,3 +132,13 @@ def test_corosync_conf() -> None:
 def test_corosync_conf_unbalanced() -> None:
     with pytest.raises(UnexpectedOutput):
         conf.parse_conf("totem {\n version: 2\n")
+
+
+def test_half_broken_ring_corosync31() -> None:
+    for parse, name in (
+        (parse_cfgtool_status, "cfgtool-s.link1-down.txt"),
+        (parse_cfgtool_nodes, "cfgtool-n.link1-down.txt"),
+    ):
+        report = parse(read(name))
+        assert [(s.link, s.peer) for s in report.broken()] == [(1, 2)], name
+        assert report.link_ids() == {0, 1}
