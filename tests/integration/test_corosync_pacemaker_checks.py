@@ -8,6 +8,7 @@ restores the lab and proves it is as before (same snapshot as `hacert.pacemaker.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -54,7 +55,10 @@ def run_suite(tmp_path: Path, *paths: str, extra: tuple[str, ...] = ()) -> dict[
         "no:randomly",
         *extra,
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    # A private fault journal: another run starting meanwhile would otherwise "restore" this
+    # run's in-flight faults as leftovers (the journal cannot tell live runs from dead ones).
+    env = {**os.environ, "HACERT_FAULT_JOURNAL": str(tmp_path / "faults.json")}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
     assert results.exists(), done.stdout[-3000:] + done.stderr[-2000:]
     rank = {"passed": 0, "skipped": 1, "failed": 2, "broken": 3}
     outcomes: dict[str, str] = {}
