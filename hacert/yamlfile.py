@@ -1,4 +1,4 @@
-"""Reads a user's YAML file (rubric, waivers) into a pydantic model, or fails in one line.
+"""Reads a user's YAML file (inventory, rubric, waivers) into a pydantic model, or fails in one line.
 
 Every problem -- missing file, bad YAML, duplicate key, unknown key, wrong type, bad date --
 becomes a ``SpecFileError`` whose message names the file, the line, the place in the
@@ -21,7 +21,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class SpecFileError(ConfigurationError):
-    """A rubric or waiver file that cannot be used; the message is one line."""
+    """An inventory, rubric or waiver file that cannot be used; the message is one line."""
 
     def __init__(
         self,
@@ -68,17 +68,24 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(kind: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
-    """Returns the parsed document and its node tree (for line numbers)."""
+def read_text(kind: str, path: Path | str, error: type[SpecFileError] = SpecFileError) -> str:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SpecFileError(kind, path, "file not found") from None
+        raise error(kind, path, "file not found") from None
     except IsADirectoryError:
-        raise SpecFileError(kind, path, "is a directory, not a YAML file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecFileError(kind, path, f"cannot read: {exc}") from None
+        raise error(kind, path, "is a directory, not a YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise error(kind, path, f"not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise error(kind, path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def parse_yaml(
+    kind: str, path: Path | str, text: str, error: type[SpecFileError] = SpecFileError
+) -> tuple[Any, yaml.Node | None]:
+    """Parses ``text`` (duplicate keys are errors); returns the document and its node tree."""
     try:
         data = yaml.load(text, Loader=_Loader)
         root = compose(text)
@@ -86,14 +93,21 @@ def read_yaml(kind: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise SpecFileError(kind, path, f"bad YAML: {problem}", line=line) from None
+        raise error(kind, path, f"bad YAML: {problem}", line=line) from None
     except yaml.YAMLError as exc:
-        raise SpecFileError(kind, path, f"bad YAML: {exc}") from None
+        raise error(kind, path, f"bad YAML: {exc}") from None
     if data is None:
-        raise SpecFileError(kind, path, "file is empty")
+        raise error(kind, path, "file is empty")
     if not isinstance(data, dict):
-        raise SpecFileError(kind, path, f"expected a mapping at the top, found {_kind_of(data)}")
+        raise error(kind, path, f"expected a mapping at the top, found {_kind_of(data)}", line=1)
     return data, root
+
+
+def read_yaml(
+    kind: str, path: Path | str, error: type[SpecFileError] = SpecFileError
+) -> tuple[Any, yaml.Node | None]:
+    """Returns the parsed document and its node tree (for line numbers)."""
+    return parse_yaml(kind, path, read_text(kind, path, error), error)
 
 
 def load_model(kind: str, path: Path | str, model: type[M]) -> tuple[M, yaml.Node | None]:
@@ -119,10 +133,14 @@ def first_problem(exc: ValidationError) -> tuple[list[str | int], str]:
 
 
 def error_from_validation(
-    kind: str, path: Path | str, exc: ValidationError, root: yaml.Node | None
+    kind: str,
+    path: Path | str,
+    exc: ValidationError,
+    root: yaml.Node | None,
+    error: type[SpecFileError] = SpecFileError,
 ) -> SpecFileError:
     location, problem = first_problem(exc)
-    return SpecFileError(kind, path, problem, where=location, line=line_of(root, location))
+    return error(kind, path, problem, where=location, line=line_of(root, location))
 
 
 def _clean_location(loc: Sequence[Any]) -> list[str | int]:
@@ -138,6 +156,8 @@ def _describe(error: Any, location: Sequence[str | int]) -> str:
     if kind == "missing":
         return f"missing required key '{last}'"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if any(_is_secret_name(part) for part in location):
+        return message
     if "input" in error and kind not in ("model_type", "dict_type", "list_type"):
         shown = repr(error["input"])
         if len(shown) <= 60:
@@ -145,6 +165,10 @@ def _describe(error: Any, location: Sequence[str | int]) -> str:
     elif kind in ("model_type", "dict_type", "list_type"):
         message += f" (found {_kind_of(error.get('input'))})"
     return message
+
+
+def _is_secret_name(part: str | int) -> bool:
+    return isinstance(part, str) and any(w in part.lower() for w in ("password", "secret", "token"))
 
 
 def _kind_of(value: Any) -> str:

@@ -16,9 +16,9 @@ import yaml
 from pydantic import Field, PrivateAttr
 
 from hacert.checks import CHECK_ID
-from hacert.grading.specfile import SpecFileError, load_model
 from hacert.inventory.yaml_locations import line_of
 from hacert.modelbase import StrictModel
+from hacert.yamlfile import SpecFileError, load_model
 
 KIND = "waiver"
 

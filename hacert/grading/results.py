@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hacert.grading.specfile import SpecFileError
+from hacert.yamlfile import SpecFileError
 
 Outcome = Literal["passed", "failed", "broken", "skipped", "waived"]
 RESULTS_NAME = "results.json"

@@ -11,10 +11,10 @@ import yaml
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from hacert.checks import CHECK_ID
-from hacert.grading.specfile import SpecFileError, first_problem, load_model
 from hacert.inventory.model import NAME_PATTERN, ClusterSpec
 from hacert.inventory.yaml_locations import line_of
 from hacert.modelbase import StrictModel
+from hacert.yamlfile import SpecFileError, first_problem, load_model
 
 KIND = "rubric"
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from hacert.errors import ConfigurationError
+from hacert.yamlfile import SpecFileError
 
 
-class InventoryError(ConfigurationError):
-    """An inventory that cannot be used; the message names file, place and problem."""
+class InventoryError(SpecFileError):
+    """An inventory that cannot be used; the message names file, line, place and problem."""
 
-    def __init__(self, path: Path | str, problem: str, *, where: str = "", line: int | None = None):
-        self.path = Path(path)
-        self.problem = problem
-        self.where = where
-        self.line = line
-        place = f"{self.path}:{line}" if line else str(self.path)
-        text = f"{place}: {where}: {problem}" if where else f"{place}: {problem}"
-        super().__init__(f"inventory error: {text}")
+    def __init__(
+        self,
+        kind: str | Path,
+        path: Path | str | None = None,
+        problem: str | None = None,
+        *,
+        where: Sequence[str | int] = (),
+        line: int | None = None,
+    ) -> None:
+        if problem is None:  # called as InventoryError(path, problem)
+            kind, path, problem = "inventory", kind, str(path)
+        super().__init__(str(kind), Path(str(path)), problem, where=where, line=line)

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from hacert import yamlfile
 from hacert.inventory import yaml_locations
 from hacert.inventory.ansible import AnsibleFormatError, load_ansible, looks_like_ansible_yaml
 from hacert.inventory.errors import InventoryError
@@ -16,30 +17,20 @@ from hacert.inventory.model import Inventory
 from hacert.inventory.settings import resolve_all
 from hacert.secrets import REDACTOR
 
+KIND = "inventory"
+
 
 def load_inventory(path: str | Path, *, check_files: bool = True) -> Inventory:
     """Reads ``path`` (native YAML, Ansible YAML or Ansible INI) into an Inventory."""
     path = Path(path)
-    text = _read(path)
+    text = yamlfile.read_text(KIND, path, InventoryError)
     root: yaml.Node | None = None
     document: object = None
     is_ini = path.suffix.lower() in {".ini", ".cfg"} or (
         path.suffix.lower() not in {".yaml", ".yml"} and _looks_like_ini(text)
     )
     if not is_ini:
-        try:
-            root = yaml_locations.compose(text)
-            document = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            raise InventoryError(
-                path, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None
-            ) from None
-        if document is None:
-            raise InventoryError(path, "the file is empty")
-        if not isinstance(document, dict):
-            raise InventoryError(path, "the top level must be a mapping", line=1)
+        document, root = yamlfile.parse_yaml(KIND, path, text, InventoryError)
     native: Any = document
     if is_ini or looks_like_ansible_yaml(document):
         try:
@@ -50,7 +41,7 @@ def load_inventory(path: str | Path, *, check_files: bool = True) -> Inventory:
     try:
         inventory = Inventory.model_validate(native)
     except ValidationError as error:
-        raise _first_error(path, root, error) from None
+        raise yamlfile.error_from_validation(KIND, path, error, root, InventoryError) from None
     for secret in _secrets(inventory):
         REDACTOR.register(secret)
     if check_files:
@@ -58,46 +49,9 @@ def load_inventory(path: str | Path, *, check_files: bool = True) -> Inventory:
     return inventory
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InventoryError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InventoryError(path, "is a directory, not an inventory file") from None
-    except PermissionError:
-        raise InventoryError(path, "permission denied") from None
-    except UnicodeDecodeError as error:
-        raise InventoryError(path, f"not UTF-8 text (byte {error.start})") from None
-
-
 def _looks_like_ini(text: str) -> bool:
     first = next((ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#"), "")
     return first.startswith("[")
-
-
-def _first_error(path: Path, root: yaml.Node | None, error: ValidationError) -> InventoryError:
-    detail = error.errors(include_url=False)[0]
-    location = [p for p in detail["loc"] if not _is_union_tag(p)]
-    message = detail["msg"].removeprefix("Value error, ")
-    if detail["type"] == "extra_forbidden":
-        message = f"unknown key '{location[-1]}'"
-    elif detail["type"] == "missing":
-        message = f"missing required key '{location[-1]}'"
-    elif "input" in detail and detail["type"] not in {"model_type", "dict_type"}:
-        value = detail["input"]
-        if isinstance(value, str | int | float | bool) and "password" not in str(location):
-            message = f"{message} (got {value!r})"
-    return InventoryError(
-        path,
-        message,
-        where=yaml_locations.format_location(location),
-        line=yaml_locations.line_of(root, location),
-    )
-
-
-def _is_union_tag(part: object) -> bool:
-    return isinstance(part, str) and (part.startswith(("function-", "literal[")) or "[" in part)
 
 
 def _secrets(inventory: Inventory) -> list[str]:
@@ -126,7 +80,7 @@ def _check_files(path: Path, root: yaml.Node | None, inventory: Inventory) -> No
                     raise InventoryError(
                         path,
                         f"{attribute} {file}: {problem}",
-                        where=yaml_locations.format_location(location),
+                        where=location,
                         line=yaml_locations.line_of(root, location),
                     )
 

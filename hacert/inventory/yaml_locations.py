@@ -31,7 +31,11 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
             if isinstance(key, yaml.ScalarNode) and key.value == str(part):
                 return value if value is not None else key
         return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
         return node.value[part]
     return None
 

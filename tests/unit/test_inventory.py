@@ -76,12 +76,14 @@ def test_password_is_registered_as_secret_and_hidden_from_repr(tmp_path: Path) -
 
 HOST = "hosts: [{name: a, address: 192.0.2.1}]"
 INVALID: list[tuple[str, str, str]] = [
-    ("empty file", "", "the file is empty"),
-    ("not a mapping", "- a\n- b\n", "top level must be a mapping"),
-    ("bad yaml indentation", "clusters:\n  - name: a\n   hosts: []\n", "invalid YAML"),
-    ("unclosed bracket", "clusters: [\n", "invalid YAML"),
-    ("tab character", "clusters:\n\t- name: a\n", "invalid YAML"),
+    ("empty file", "", "file is empty"),
+    ("not a mapping", "- a\n- b\n", "expected a mapping at the top, found a list"),
+    ("bad yaml indentation", "clusters:\n  - name: a\n   hosts: []\n", "bad YAML"),
+    ("unclosed bracket", "clusters: [\n", "bad YAML"),
+    ("tab character", "clusters:\n\t- name: a\n", "bad YAML"),
     ("no clusters", "version: 1\n", "missing required key 'clusters'"),
+    ("duplicate key", f"clusters: [{{name: c, {HOST}}}]\nclusters: []\n", "duplicate key 'clusters'"),
+    ("password of the wrong type is not echoed", f"defaults: {{password: 12345678}}\nclusters: [{{name: c, {HOST}}}]\n", "defaults.password: Input should be a valid string"),
     ("empty clusters", "clusters: []\n", "clusters"),
     (
         "unknown top-level key",
@@ -272,3 +274,10 @@ def test_unknown_cluster_option_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert run.returncode == 4
     assert "--cluster 'nope' is not in the inventory" in run.stderr
+
+
+def test_a_malformed_password_is_never_echoed(tmp_path: Path) -> None:
+    path = write(tmp_path, "defaults: {password: [hunter2-xyz]}\nclusters: [{name: c, hosts: [{name: a, address: x}]}]\n")
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    assert "defaults.password" in str(caught.value) and "hunter2" not in str(caught.value)
