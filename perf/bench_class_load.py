@@ -100,21 +100,21 @@ def _tree_rss(root_pid: int) -> dict[str, float]:
     ).stdout
     rows = [line.split(None, 3) for line in out.splitlines()]
     children: dict[int, list[tuple[int, int, str]]] = {}
-    for pid, ppid, rss, *args in rows:
-        children.setdefault(int(ppid), []).append((int(pid), int(rss), args[0] if args else ""))
+    for row in rows:
+        command = row[3] if len(row) > 3 else ""
+        children.setdefault(int(row[1]), []).append((int(row[0]), int(row[2]), command))
     found: dict[str, float] = {}
-    stack = [(root_pid, "controller")]
     own = next((r for r in rows if int(r[0]) == root_pid), None)
     if own:
         found["controller"] = int(own[2]) / 1024
     worker = 0
+    stack = [root_pid]
     while stack:
-        pid, _ = stack.pop()
-        for child, rss, args in children.get(pid, []):
-            if "python" in args:
+        for child, rss, command in children.get(stack.pop(), []):
+            if "python" in command:
                 worker += 1
                 found[f"worker{worker}"] = rss / 1024
-            stack.append((child, ""))
+            stack.append(child)
     return found
 
 
