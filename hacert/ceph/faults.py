@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from hacert.ceph import commands
@@ -20,7 +20,7 @@ def _osd_host(cluster: Cluster) -> Node:
     return hosts[0]
 
 
-def _wait(what: str, predicate, timeout: float) -> None:
+def _wait(what: str, predicate: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

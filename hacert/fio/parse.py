@@ -122,6 +122,7 @@ def extract_json(text: str) -> dict[str, Any]:
     if start < 0:
         raise UnexpectedOutput("fio printed no JSON")
     try:
-        return json.loads(text[start:])  # type: ignore[no-any-return]
+        data: dict[str, Any] = json.loads(text[start:])
+        return data
     except json.JSONDecodeError as error:
         raise UnexpectedOutput(f"fio JSON unparseable: {error.msg}") from None
