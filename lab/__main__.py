@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         print("lab: must run as root", file=sys.stderr)
         return 2
     p = paths()
+    if a.cmd in ("up", "down", "destroy"):
+        lifecycle.lock()  # one lab-changing command at a time (several people share the lab)
     if a.cmd == "up":
         lifecycle.up(p, a.tier)
         return 0

@@ -110,6 +110,17 @@ def configure(p: Paths) -> None:
     say("pacemaker configuration loaded")
 
 
+def cleanup_failed(p: Paths) -> None:
+    """Forget failures from before this up (e.g. the fence device's monitor while the power
+    switch was down), so pacemaker retries those resources."""
+    st = state(p)
+    if st.failed or st.stopped:
+        say(
+            f"cleaning up failed/stopped resources: {' '.join(sorted(set(st.failed + st.stopped)))}"
+        )
+        ssh(p, "node1", "crm_resource --cleanup", check=False, timeout=60)
+
+
 def wait_started(p: Paths, timeout: float = 120) -> ClusterState:
     def good() -> bool:
         return state(p).healthy

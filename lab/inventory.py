@@ -18,8 +18,19 @@ VM_TIER_ADDRESSES = {"vm1": "10.213.0.31", "vm2": "10.213.0.32"}
 
 
 def host_addresses(text: str) -> list[tuple[str, str]]:
+    """(name, address) of the entries under every `hosts:` key."""
     pairs, name = [], None
+    hosts_indent: int | None = None
     for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if re.match(r"\s*hosts:\s*$", line):
+            hosts_indent = indent
+            continue
+        if hosts_indent is None or (indent <= hosts_indent and not line.lstrip().startswith("-")):
+            hosts_indent = None
+            continue
         m = re.match(r"\s*-?\s*name:\s*([\w.-]+)\s*(#.*)?$", line)
         if m:
             name = m.group(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -16,15 +17,43 @@ from . import cluster, hostpower, hosts, image, inventory, keys, network, plugin
 from .config import CGROUP_NAME, CLUSTER_NODES, HOSTS, REPO, Paths
 from .shell import run, say, ssh, wait_for
 
+LOCK_FILE = Path("/run/hacert-lab.lock")
+
+
+def lock() -> None:
+    """Hold an exclusive lock (until the process exits) so concurrent up/down serialize.
+
+    A caller that holds the lock itself (a test doing down/up/down) sets
+    HACERT_LAB_LOCK_HELD=1 for its lab commands."""
+    if os.environ.get("HACERT_LAB_LOCK_HELD") == "1":
+        return
+    fd = os.open(LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        say("another lab up/down/destroy is running; waiting for it")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
 
 def power_daemon_pids() -> list[int]:
     return procs.find("lab.power", "serve")
 
 
+def power_switch_answers(p: Paths) -> bool:
+    try:
+        power.request(p, "list", "-", timeout=5)
+        return True
+    except (OSError, RuntimeError):
+        return False
+
+
 def ensure_power_daemon(p: Paths) -> None:
     power.write_container_scripts(p, [h.name for h in HOSTS])
     if power_daemon_pids():
-        return
+        if power_switch_answers(p):
+            return
+        say("power switch process alive but its socket does not answer: restarting it")
+        _kill(power_daemon_pids())
     p.log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(
         os.environ,
@@ -80,6 +109,7 @@ def up_containers(p: Paths) -> dict[str, float]:
     say(f"ssh answers on all hosts ({t['ssh']:.1f}s after boot)")
     cluster.pcs_auth(p)
     cluster.configure(p)
+    cluster.cleanup_failed(p)
     st = cluster.wait_started(p, 180)
     t["cluster"] = time.monotonic() - t1
     say(

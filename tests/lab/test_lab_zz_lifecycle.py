@@ -6,6 +6,7 @@ lab (and any plug-in tier that was up before) back up at the end so later tests 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
@@ -133,7 +134,20 @@ def test_up_recovers_after_the_lab_processes_were_killed(lab: Lab, restore_lab: 
     assert lab_cli("status", timeout=120).returncode == 0
 
 
-def test_down_leaves_nothing_behind(lab: Lab, restore_lab: None) -> None:
+@pytest.fixture
+def lab_lock() -> Iterator[None]:
+    """Keep other people's `lab up` out while this test compares before/after down."""
+    fd = os.open("/run/hacert-lab.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.environ["HACERT_LAB_LOCK_HELD"] = "1"
+    try:
+        yield
+    finally:
+        del os.environ["HACERT_LAB_LOCK_HELD"]
+        os.close(fd)
+
+
+def test_down_leaves_nothing_behind(lab: Lab, restore_lab: None, lab_lock: None) -> None:
     assert lab_cli("down", timeout=300).returncode == 0
     baseline = snapshot()
     assert lab_traces(baseline) == {}, "lab down left traces"
