@@ -41,7 +41,9 @@ class CephExpect(StrictModel):
     osds: int | None = Field(default=None, ge=0, description="expected number of OSDs")
     objectstore: str | None = "bluestore"
     pools: list[PoolExpect] = Field(default_factory=list)
-    allow_size_one_pools: bool = False
+    allow_size_one_pools: bool = Field(
+        default=False, description="tolerate size-1 pools; honoured only in a lab environment"
+    )
     images: list[ImageExpect] = Field(default_factory=list)
     keyring_glob: str = "/etc/ceph/*.client.*.keyring"
     cephx: bool = True

@@ -128,11 +128,13 @@ def test_no_full_osds(cluster: Cluster) -> None:
 def test_pool_replication(cluster: Cluster) -> None:
     expect = commands.expect_of(cluster)
     pools = commands.osd_dump(cluster).pools
+    # size-1 pools may be tolerated in a lab, never elsewhere
+    allow_size_one = expect.allow_size_one_pools and cluster.is_lab
     findings = Findings(
         expected="pools "
         + (", ".join(f"{p.name} size {p.size}/min_size {p.min_size}" for p in expect.pools)
            or "with redundancy")
-        + ("" if expect.allow_size_one_pools else "; no replicated pool with size 1")
+        + ("" if allow_size_one else "; no replicated pool with size 1")
     )
     for want in expect.pools:
         pool = pools.get(want.name)
@@ -145,7 +147,7 @@ def test_pool_replication(cluster: Cluster) -> None:
             findings.add(f"pool {pool.name} has min_size {pool.min_size}, not {want.min_size}")
         if want.application and want.application not in pool.applications:
             findings.add(f"pool {pool.name} lacks application {want.application}")
-    if not expect.allow_size_one_pools:
+    if not allow_size_one:
         for pool in pools.values():
             if pool.replicated and pool.size <= 1:
                 findings.add(f"pool {pool.name} has size {pool.size} (no redundancy)")
