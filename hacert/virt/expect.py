@@ -45,7 +45,7 @@ class NetworkExpect(StrictModel):
     autostart: bool = True
     forward_mode: str | None = Field(default=None, description="nat, route, bridge, … or none")
     bridge: str | None = None
-    address: str | None = Field(default=None, description="the network's IP address")
+    ip: str | None = Field(default=None, description="the network's IP address")
     hosts: list[str] | None = None
 
 

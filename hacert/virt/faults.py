@@ -33,9 +33,11 @@ def remove_everywhere(nodes: list[Node], name: str, serial_log: str | None = Non
 
 
 @contextmanager
-def test_guest(cluster: Cluster, node: Node, guest: ScratchGuest) -> Iterator[SerialConsole]:
-    """A transient guest started on `node`, printing ticks; destroyed everywhere afterwards."""
-    hypervisors = cluster.nodes_with("hypervisor")
+def test_guest(
+    cluster: Cluster, node: Node, guest: ScratchGuest, hosts: list[Node] | None = None
+) -> Iterator[SerialConsole]:
+    """A transient guest started on `node`, printing ticks; destroyed on `hosts` afterwards."""
+    hypervisors = hosts if hosts is not None else cluster.nodes_with("hypervisor")
     log = guestmod.serial_log(guest)
     remove_everywhere(hypervisors, guest.name, log)
     for each in hypervisors:
@@ -65,23 +67,16 @@ def test_guest(cluster: Cluster, node: Node, guest: ScratchGuest) -> Iterator[Se
 
 @contextmanager
 def pacemaker_unmanaged(node: Node, resource: str) -> Iterator[None]:
-    """Takes a pacemaker resource out of management for the duration (restored after)."""
-    before = node.run(
-        ["crm_resource", "--resource", resource, "--meta", "--get-parameter", "is-managed"],
-        timeout=30,
-    )
-    previous = before.stdout.strip() if before.ok else None
+    """Puts one pacemaker resource in maintenance for the duration (restored after).
+
+    In maintenance pacemaker neither manages nor monitors it, so a guest moved behind its
+    back raises no failure; the caller brings the guest home before this ends.
+    """
+    base = ["crm_resource", "--resource", resource, "--meta"]
+    before = node.run([*base, "--get-parameter", "maintenance"], timeout=30)
+    previous = before.stdout.strip() if before.ok else ""
     node.run(
-        [
-            "crm_resource",
-            "--resource",
-            resource,
-            "--meta",
-            "--set-parameter",
-            "is-managed",
-            "--parameter-value",
-            "false",
-        ],
+        [*base, "--set-parameter", "maintenance", "--parameter-value", "true"],
         timeout=30,
         check=True,
     )
@@ -90,32 +85,12 @@ def pacemaker_unmanaged(node: Node, resource: str) -> Iterator[None]:
     finally:
         if previous:
             node.run(
-                [
-                    "crm_resource",
-                    "--resource",
-                    resource,
-                    "--meta",
-                    "--set-parameter",
-                    "is-managed",
-                    "--parameter-value",
-                    previous,
-                ],
+                [*base, "--set-parameter", "maintenance", "--parameter-value", previous],
                 timeout=30,
                 check=True,
             )
         else:
-            node.run(
-                [
-                    "crm_resource",
-                    "--resource",
-                    resource,
-                    "--meta",
-                    "--delete-parameter",
-                    "is-managed",
-                ],
-                timeout=30,
-                check=True,
-            )
+            node.run([*base, "--delete-parameter", "maintenance"], timeout=30, check=True)
 
 
 def balloon_round_trip(

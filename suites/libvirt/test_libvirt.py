@@ -321,7 +321,7 @@ def test_networks(node: Node, cluster: Cluster) -> None:
             findings.add(f"{want.name} forward mode {xml.forward_mode}", node.label)
         if want.bridge is not None and xml.bridge != want.bridge:
             findings.add(f"{want.name} bridge {xml.bridge}", node.label)
-        if want.address is not None and want.address not in xml.addresses:
+        if want.ip is not None and want.ip not in xml.addresses:
             findings.add(f"{want.name} addresses {xml.addresses}", node.label)
     findings.raise_if_any()
 

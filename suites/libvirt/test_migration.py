@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import pytest
@@ -11,8 +11,8 @@ import pytest
 from hacert.checks import Findings, check
 from hacert.cluster import Cluster, Node
 from hacert.ovs.report import attach_text, perf_recorder, record
-from hacert.virt import faults, migration, select, state
-from hacert.virt.expect import MigrationExpect
+from hacert.virt import faults, migration, probes, select, state
+from hacert.virt.expect import MigrationExpect, ScratchGuest
 from hacert.virt.migration import MigrationRun, SerialConsole
 
 REMEDIATION = (
@@ -36,24 +36,55 @@ def _expect(cluster: Cluster) -> MigrationExpect:
     return expect
 
 
+def _involved(pairs: list[tuple[Node, Node]]) -> list[Node]:
+    return list({id(n): n for pair in pairs for n in pair}.values())
+
+
 @contextmanager
 def _guest_on(
-    cluster: Cluster, node: Node, expect: MigrationExpect
+    cluster: Cluster, node: Node, expect: MigrationExpect, hosts: list[Node]
 ) -> Iterator[tuple[str, SerialConsole]]:
-    """The guest to migrate, running on `node`; the cluster's domains/networks verified after."""
-    before = state.snapshot(cluster)
-    if expect.test_guest is not None and expect.guest is None:
-        with faults.test_guest(cluster, node, expect.test_guest) as console:
+    """The guest to migrate, running on `node`; the hosts' domains/networks verified after.
+
+    Either the transient test guest (defined here, removed after) or an existing guest
+    (`migration.guest`), which must have a file-backed serial console printing the counter;
+    a pacemaker-managed one is unmanaged for the duration and comes back home at the end.
+    """
+    before = state.snapshot(cluster, hosts)
+    if expect.guest is None:
+        assert expect.test_guest is not None
+        with faults.test_guest(cluster, node, expect.test_guest, hosts) as console:
             yield expect.test_guest.name, console
     else:
-        pytest.skip(
-            "not applicable: migrating an existing guest (migration.guest) needs its "
-            "serial log path; configure migration.test_guest"
-        )
-    after = state.snapshot(cluster)
-    changed = state.differences(before, after)
+        with _existing_guest(cluster, node, expect.guest, expect) as console:
+            yield expect.guest, console
+    changed = state.differences(before, state.snapshot(cluster, hosts))
     if changed:
         raise AssertionError(f"virt state not restored after migration: {'; '.join(changed)}")
+
+
+@contextmanager
+def _existing_guest(
+    cluster: Cluster, node: Node, name: str, expect: MigrationExpect
+) -> Iterator[SerialConsole]:
+    if probes.domstate(node, name) != "running":
+        pytest.skip(f"not applicable: {name} does not run on {node.name}, the first source")
+    logs = probes.domain_xml(node, name).serial_logs
+    if not logs:
+        pytest.skip(
+            f"not applicable: {name} has no file-backed serial console to prove it "
+            "survived; use migration.test_guest"
+        )
+    pattern = (expect.test_guest or ScratchGuest(kernel="-")).tick_pattern
+    want = select.domain_expect(cluster.expect.virt, name)
+    pcmk = cluster.nodes_with("pacemaker")
+    keep = (
+        faults.pacemaker_unmanaged(pcmk[0], want.pacemaker_resource)
+        if want and want.pacemaker_resource and pcmk
+        else nullcontext()
+    )
+    with keep:
+        yield SerialConsole(logs[0], pattern)
 
 
 def _record(request: pytest.FixtureRequest, cluster: Cluster, run: MigrationRun, kind: str) -> None:
@@ -101,7 +132,7 @@ def test_live_migration(cluster: Cluster, request: pytest.FixtureRequest) -> Non
     )
     runs: list[MigrationRun] = []
     # A chain a->b, b->c, … visits every ordered pair with one guest where possible.
-    with _guest_on(cluster, pairs[0][0], expect) as (domain, console):
+    with _guest_on(cluster, pairs[0][0], expect, _involved(pairs)) as (domain, console):
         where = pairs[0][0]
         for source, destination in pairs:
             if source is not where:
@@ -138,7 +169,7 @@ def test_ping_pong(cluster: Cluster, request: pytest.FixtureRequest) -> None:
         f"{destination.name}, every hop within the SLO"
     )
     runs: list[MigrationRun] = []
-    with _guest_on(cluster, source, expect) as (domain, console):
+    with _guest_on(cluster, source, expect, [source, destination]) as (domain, console):
         for _ in range(expect.round_trips):
             for a, b in ((source, destination), (destination, source)):
                 run = migration.migrate(a, b, domain, console, expect)
@@ -166,7 +197,7 @@ def test_ping_pong(cluster: Cluster, request: pytest.FixtureRequest) -> None:
 def test_cancelled_migration(cluster: Cluster) -> None:
     expect = _expect(cluster)
     source, destination = select.migration_pairs(cluster, expect.pairs)[0]
-    with _guest_on(cluster, source, expect) as (domain, console):
+    with _guest_on(cluster, source, expect, [source, destination]) as (domain, console):
         run = migration.migrate_and_cancel(source, destination, domain, console, expect)
     attach_text("cancelled migration", repr(run))
     findings = Findings(
@@ -192,7 +223,7 @@ def test_postcopy(cluster: Cluster, request: pytest.FixtureRequest) -> None:
     if not expect.postcopy:
         pytest.skip("not applicable: expect.virt.migration.postcopy is false")
     source, destination = select.migration_pairs(cluster, expect.pairs)[0]
-    with _guest_on(cluster, source, expect) as (domain, console):
+    with _guest_on(cluster, source, expect, [source, destination]) as (domain, console):
         run = migration.migrate(
             source,
             destination,
