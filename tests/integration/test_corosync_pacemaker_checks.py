@@ -19,7 +19,7 @@ import pytest
 
 from hacert.cluster import Cluster, Node
 from hacert.inventory import load_inventory
-from hacert.pacemaker import faults
+from hacert.pacemaker import faults, probe
 from hacert.pacemaker.expect import PacemakerExpect
 from hacert.pacemaker.restore import restore, settle, verify
 from hacert.pacemaker.state import snapshot
@@ -97,63 +97,61 @@ def restored(lab: Cluster) -> Iterator[Cluster]:
     assert not problems, f"lab NOT restored: {problems}\n{timeline.render()}"
 
 
+Undo = list[Callable[[], object]]
+
+
 @dataclass(frozen=True)
 class Breakage:
-    """Breaks the lab; returns the function that undoes it."""
+    """Breaks the lab, appending to ``undo`` how to revert each step as soon as it is done."""
 
     name: str
     expected: set[str]
-    apply: Callable[[Cluster], Callable[[], None]]
+    apply: Callable[[Cluster, Undo], None]
 
 
 def _node_running(cluster: Cluster, rsc: str) -> Node:
-    from hacert.pacemaker import probe
-
     _, status = probe.cluster_status(cluster)
     return cluster.node(sorted(status.locations(rsc))[0])
 
 
-def _config_drift(cluster: Cluster) -> Callable[[], None]:
+def _config_drift(cluster: Cluster, undo: Undo) -> None:
     """fencing off; corosync.conf edited on one node; authkey world-readable; one link down."""
     first, second, third = cluster.nodes_with("pacemaker")[:3]
     faults.set_property(first, "stonith-enabled", "false")
+    undo.append(lambda: faults.set_property(first, "stonith-enabled", "true"))
     original = third.read_file(COROSYNC_CONF) or ""
+    undo.append(lambda: third.run(["tee", COROSYNC_CONF], stdin=original, check=True))
     third.run(["sed", "-i", "s/token: 5000/token: 5001/", COROSYNC_CONF], check=True)
+    undo.append(lambda: second.run(["chmod", "0400", AUTHKEY], check=True))
     second.run(["chmod", "0644", AUTHKEY], check=True)
-    ring1 = [a for p in (first, second) for a in faults.corosync_addresses(first, p.name)[1:]]
-    for address in ring1:
-        third.run(
-            f"iptables -I INPUT -s {address} -p udp -m comment --comment hacert-linkdown -j DROP",
-            check=True,
-        )
-
-    def undo() -> None:
-        faults.heal(third)
-        second.run(["chmod", "0400", AUTHKEY], check=True)
-        third.run(["tee", COROSYNC_CONF], stdin=original, check=True)
-        faults.set_property(first, "stonith-enabled", "true")
-
-    return undo
+    undo.append(lambda: faults.heal(third))
+    for peer in (first, second):
+        for address in faults.corosync_addresses(first, peer.name)[1:]:
+            third.run(
+                f"iptables -I INPUT -s {address} -p udp -m comment --comment hacert-linkdown "
+                "-j DROP",
+                check=True,
+            )
 
 
-def _ban(cluster: Cluster) -> Callable[[], None]:
+def _ban(cluster: Cluster, undo: Undo) -> None:
     node = _node_running(cluster, "dummy1")
     helper = cluster.nodes_with("pacemaker")[0]
+    undo.append(lambda: faults.clear(helper, "dummy1"))
     helper.run(["crm_resource", "--ban", "--resource", "dummy1", "--node", node.name], check=True)
-    return lambda: faults.clear(helper, "dummy1")
 
 
-def _standby(cluster: Cluster) -> Callable[[], None]:
+def _standby(cluster: Cluster, undo: Undo) -> None:
     helper, target = cluster.nodes_with("pacemaker")[0], cluster.nodes_with("pacemaker")[-1]
+    undo.append(lambda: faults.set_standby(helper, target.name, on=False))
     faults.set_standby(helper, target.name, on=True)
-    return lambda: faults.set_standby(helper, target.name, on=False)
 
 
-def _failed_resource(cluster: Cluster) -> Callable[[], None]:
+def _failed_resource(cluster: Cluster, undo: Undo) -> None:
     node = _node_running(cluster, "dummy1")
     helper = cluster.nodes_with("pacemaker")[0]
+    undo.append(lambda: faults.cleanup(helper, "dummy1"))
     faults.fail_resource(helper, "dummy1", node.name)
-    return lambda: faults.cleanup(helper, "dummy1")
 
 
 BREAKAGES = [
@@ -191,10 +189,12 @@ def test_breakage_is_caught_by_the_right_check(
 ) -> None:
     already = failing(healthy_outcomes)
     assert not breakage.expected & already, f"{sorted(already)} fail on the healthy lab too"
-    undo = breakage.apply(restored)
+    undo: Undo = []
     try:
+        breakage.apply(restored, undo)
         settle(restored, Timeline(restored.name), 90)
         outcomes = run_suite(tmp_path, *SUITES)
     finally:
-        undo()
+        for step in reversed(undo):
+            step()
     assert_only_failing(outcomes, breakage.expected | already)
