@@ -146,9 +146,16 @@ def test_fence_and_recover(
                     break
                 except InfrastructureError:
                     continue
-            for future in holds:
-                with contextlib.suppress(InfrastructureError):  # the victim's died with it
-                    future.result()
+            for node, future in zip(nodes, holds, strict=True):
+                if node is victim:
+                    with contextlib.suppress(Exception):  # its session died with it
+                        future.result()
+                    continue
+                held = future.result()
+                if held.get("ended_by") != "release":
+                    findings.add(
+                        f"its lock holder ended by {held.get('ended_by')}: {held}", node.label
+                    )
     if recorder is not None:
         recorder.record(
             metric="gfs2.fence.recovery_s",
