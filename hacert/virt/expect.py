@@ -105,6 +105,10 @@ class MigrationExpect(StrictModel):
     bandwidth_mib_s: int | None = Field(default=None, ge=1, description="--bandwidth")
     max_total_s: float = Field(default=60.0, gt=0)
     postcopy: bool = False
+    raw_qmp: bool = Field(
+        default=False,
+        description="also migrate a bare QEMU test guest over QMP (always, with method qmp)",
+    )
     timeout_s: float = Field(default=120.0, gt=0)
 
 

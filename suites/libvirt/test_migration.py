@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from hacert.checks import Findings, check
+from hacert.checks import Findings, check, fail
 from hacert.cluster import Cluster, Node
 from hacert.ovs.report import attach_text, perf_recorder, record
-from hacert.virt import faults, migration, probes, select, state
+from hacert.virt import faults, migration, probes, rawqemu, select, state
+from hacert.virt import guest as guestmod
 from hacert.virt.expect import MigrationExpect, ScratchGuest
 from hacert.virt.migration import MigrationRun, SerialConsole
 
@@ -235,6 +236,49 @@ def test_postcopy(cluster: Cluster, request: pytest.FixtureRequest) -> None:
     _record(request, cluster, run, "postcopy")
     attach_text("post-copy migration", run.summary())
     findings = Findings(expected="post-copy migration completes within the SLO")
+    for problem in run.problems(expect):
+        findings.add(problem)
+    findings.raise_if_any()
+
+
+@check(
+    "MIGRATION-005",
+    "A bare QEMU guest live-migrates over QMP (the path for hosts without libvirt)",
+    severity="critical",
+    destructive=True,
+    perf=True,
+    profiles=("full",),
+    remediation="Check the migration port is reachable between the hosts and both run the same "
+    "QEMU with the same machine type and CPU model",
+)
+def test_raw_qmp_migration(cluster: Cluster, request: pytest.FixtureRequest) -> None:
+    virt = cluster.expect.virt
+    expect = virt.migration if virt else None
+    if expect is None or not (expect.method == "qmp" or expect.raw_qmp):
+        pytest.skip("not applicable: expect.virt.migration has neither method qmp nor raw_qmp")
+    if expect.test_guest is None:
+        pytest.skip("not applicable: the QMP path needs migration.test_guest")
+    source, destination = select.migration_pairs(cluster, expect.pairs)[0]
+    guest = expect.test_guest.model_copy(update={"name": f"{expect.test_guest.name}-qmp"})
+    kvm = cluster.platform.kvm
+    a, b = rawqemu.RawGuest(guest.name, source), rawqemu.RawGuest(guest.name, destination)
+    console = SerialConsole(guestmod.serial_log(guest), guest.tick_pattern)
+    try:
+        rawqemu.start(a, guest, kvm)
+        if len(console.wait_ticks(source, 0, 2, guest.boot_timeout_s)) < 2:
+            fail(
+                expected=f"the bare QEMU guest prints ticks within {guest.boot_timeout_s:g} s",
+                found="no tick",
+                host=source.label,
+            )
+        run = rawqemu.migrate(a, b, guest=guest, kvm=kvm, console=console, expect=expect)
+    finally:
+        for raw in (a, b):
+            rawqemu.stop(raw)
+            raw.node.run(["rm", "-f", guestmod.serial_log(guest)], timeout=10)
+    _record(request, cluster, run, "qmp")
+    attach_text("QMP migration", run.summary())
+    findings = Findings(expected="QMP migration completes, guest carries on at the destination")
     for problem in run.problems(expect):
         findings.add(problem)
     findings.raise_if_any()
