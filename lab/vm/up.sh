@@ -18,6 +18,8 @@ ip -4 addr show dev "$BRIDGE" | grep -q "${BRIDGE_ADDR%/*}/" || ip addr add "$BR
 ip link set "$BRIDGE" up
 
 mkdir -p "$VMS_DIR"
+exec 9>"$VMS_DIR/.up.lock"
+flock 9  # one up.sh at a time (the lab CLI and a person may both run it)
 for d in "${SHARED_DISKS[@]}"; do
   IFS=: read -r name _ size <<<"$d"
   [[ -f "$VMS_DIR/$name.img" ]] || truncate -s "$size" "$VMS_DIR/$name.img"
