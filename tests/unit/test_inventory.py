@@ -281,3 +281,9 @@ def test_a_malformed_password_is_never_echoed(tmp_path: Path) -> None:
     with pytest.raises(InventoryError) as caught:
         load_inventory(path)
     assert "defaults.password" in str(caught.value) and "hunter2" not in str(caught.value)
+
+
+def test_the_example_inventories_are_valid() -> None:
+    for name in ("example-production.yaml", "class-example.yaml"):
+        inventory = load_inventory(ROOT / "inventory" / name, check_files=False)
+        assert inventory.clusters
