@@ -281,7 +281,10 @@ def noise_of(store: ResultStore) -> tuple[float, float, float, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.monotonic()
-    settings = Settings(args.repetitions, args.cv_threshold, args.max_reruns)
+    config = VerdictConfig(
+        cp_p_threshold=args.cp_p, cp_permutations=max(999, round(2 / args.cp_p) - 1)
+    )
+    settings = Settings(args.repetitions, args.cv_threshold, args.max_reruns, config)
     lab = None
     model = None
     if args.synthetic:
@@ -414,6 +417,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--aa-series", type=int, default=20, help="A/A series (synthetic only)")
     p.add_argument("--trials", type=int, default=10, help="A/B trials per drop")
     p.add_argument("--b-nights", type=int, default=5, help="nights after a drop to detect it")
+    p.add_argument(
+        "--cp-p",
+        type=float,
+        default=VerdictConfig.cp_p_threshold,
+        help="change-point p-value threshold (default %(default)s)",
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument(
         "--drop-model",

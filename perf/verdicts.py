@@ -10,8 +10,9 @@ Two independent questions are answered per metric series:
   last ``window`` stable nights. A regression is *confirmed* only when a
   significant change point lies between the baseline night and now, the
   current segment is worse than the baseline's segment by at least
-  ``min_change`` (significance is the permutation test's job), and tonight's
-  figure sits with the new level.
+  ``min_change`` (significance is the permutation test's job), tonight's
+  figure sits with the new level, and the baseline's segment spans at least ``cp_min_reference`` nights (a level seen on 3-4 lucky
+  nights is not known well enough to call a drop from it).
 
 Unstable samples (CV above threshold after reruns) always give "unstable",
 never a regression verdict. Their median (robust to the outliers that made
@@ -59,6 +60,7 @@ class VerdictConfig:
     cp_min_size: int = 3
     seed: int = 0
     cp_use_unstable: bool = True
+    cp_min_reference: int = 6
 
 
 def is_worse(change: float, direction: Direction) -> bool:
@@ -151,7 +153,10 @@ def assess_shift(
         return Shift(False, change, threshold, ref_level, cur_level, points, None)
     tonight = values[-1]
     with_new_level = abs(tonight - cur_level) < abs(tonight - ref_level)
-    confirmed = is_worse(change, direction) and abs(change) >= threshold and with_new_level
+    known_level = reference[1] - reference[0] >= config.cp_min_reference
+    confirmed = (
+        is_worse(change, direction) and abs(change) >= threshold and with_new_level and known_level
+    )
     starts_current = next(p for p in points if p.index == current[0])
     return Shift(confirmed, change, threshold, ref_level, cur_level, points, starts_current)
 
@@ -276,8 +281,9 @@ def evaluate(
     medians = [p.median for p in cp_history]
     shift = assess_shift(medians, now.direction, index.get(base_id or ""), config)
     cp_run = cp_history[shift.change_point.index].run_id if shift.change_point else None
+    confirmed = shift.confirmed
     message = ""
-    if shift.confirmed and shift.change_point:
+    if confirmed and shift.change_point:
         at = shift.change_point.index
         message = (
             f"series shifted {shift.change:+.1%} since run {cp_run} "
@@ -286,7 +292,7 @@ def evaluate(
         )
     result = replace(
         blank,
-        verdict=Verdict.CONFIRMED if shift.confirmed else night.verdict,
+        verdict=Verdict.CONFIRMED if confirmed else night.verdict,
         change_pct=None if math.isnan(night.change) else night.change * 100,
         p_value=None if math.isnan(night.p_value) else night.p_value,
         change_point_run=cp_run,

@@ -166,3 +166,9 @@ def test_version_changes_text():
     assert version_changes({"a": "1", "b": "2"}, {"a": "3"}) == (
         "; versions changed: a 1 -> 3, b 2 -> ?"
     )
+
+
+def test_drop_from_a_level_seen_on_few_nights_is_not_confirmed():
+    values = [104, 105, 104.5, 104.8] + [100, 101, 99, 100.5, 99.5] * 3 + [93, 92.5, 93.6]
+    assert not assess_shift(values, "higher", 0, CONFIG).confirmed
+    assert assess_shift(values, "higher", 0, VerdictConfig(cp_min_reference=3)).confirmed
