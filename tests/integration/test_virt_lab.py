@@ -176,6 +176,6 @@ def test_live_migration_ping_pong_and_cancel(tmp_path: Path, hypervisors: list[N
         "--allow-destructive",
     )
     results = outcomes(document)
-    for check_id in ("MIGRATION-001", "MIGRATION-002", "MIGRATION-003"):
+    for check_id in ("MIGRATION-001", "MIGRATION-002", "MIGRATION-003", "MIGRATION-005"):
         assert results.get((check_id, "lab", None)) == "passed", run.stdout[-5000:]
     assert results.get(("MIGRATION-004", "lab", None)) == "skipped"  # postcopy off in the lab
