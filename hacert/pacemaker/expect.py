@@ -67,6 +67,22 @@ def _sentence(value: Any, pattern: re.Pattern[str], example: str) -> Any:
     return {k: v for k, v in match.groupdict().items() if v is not None}
 
 
+DaemonOutcome = Literal["respawn", "fence"]
+# As Pacemaker 2.1 behaves (measured on the lab): the DC fences a node whose controller is
+# lost, and killing based or execd takes the controller down with them; pacemakerd, fenced
+# and attrd are respawned without fencing (killing pacemakerd must never fence); a node
+# whose corosync dies is fenced.
+DAEMON_OUTCOMES: dict[str, DaemonOutcome] = {
+    "corosync": "fence",
+    "pacemakerd": "respawn",
+    "controld": "fence",
+    "based": "fence",
+    "execd": "fence",
+    "fenced": "respawn",
+    "attrd": "respawn",
+}
+
+
 class PowerCommands(StrictModel):
     """Commands run on the checking machine to cut and restore a host's power ({host})."""
 
@@ -108,19 +124,9 @@ class PacemakerExpect(StrictModel):
     power: PowerCommands | None = Field(
         default=None, description="out-of-band power switch for the power-loss scenario"
     )
-    daemon_outcomes: dict[str, Literal["respawn", "fence"]] = Field(
-        default_factory=lambda: {
-            "corosync": "fence",
-            "pacemakerd": "respawn",
-            "controld": "fence",
-            "based": "fence",
-            "execd": "fence",
-            "fenced": "respawn",
-            "attrd": "respawn",
-        },
-        description="what SIGKILL of each daemon must lead to; defaults as Pacemaker 2.1 does: "
-        "the DC fences a node whose controller is lost (controld, or based/execd, which take "
-        "the controller down with them); pacemakerd, fenced and attrd respawn; corosync fences",
+    daemon_outcomes: dict[str, DaemonOutcome] = Field(
+        default_factory=lambda: dict(DAEMON_OUTCOMES),
+        description="what SIGKILL of each daemon must lead to (see DAEMON_OUTCOMES)",
     )
     settle_timeout_s: float = Field(default=180, gt=0)
     recovery_timeout_s: float = Field(default=120, gt=0)
