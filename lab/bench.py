@@ -91,6 +91,7 @@ def main() -> int:
     a = ap.parse_args()
     p = paths()
     result: dict[str, object] = {"build_seconds": build_seconds(a.build)}
+    lifecycle.lock()
     if a.cold:
         lifecycle.down(p, graceful=False)
     t = lifecycle.up_containers(p)
