@@ -18,7 +18,8 @@ def snapshot(cluster: Cluster) -> dict[str, Any]:
     for node in cluster.nodes_with("ovs"):
         summary = probes.ovs_config(node).summary()
         for iface in summary["interfaces"].values():
-            iface.pop("link_state", None) if iface["type"] == "internal" else None
+            if iface["type"] == "internal":  # follows the host's `ip link`, not OVS config
+                iface.pop("link_state", None)
         state[node.name] = {
             "config": summary,
             "bonds": {
