@@ -98,12 +98,13 @@ def main() -> int:
     result["up_seconds"] = round(t["total"], 1)
     result["up_seconds_boot_to_healthy"] = round(t["cluster"], 1)
     result["up_was_cold"] = a.cold
-    result["memory_mib"] = {k: round(v) for k, v in memory_mib().items()}
-    result["disk_mib"] = {
+    memory = {k: round(v) for k, v in memory_mib().items()}
+    disk = {
         "base image": round(du_mib(p.base)),
         **{f"overlay {h.name}": round(du_mib(p.upper(h.name))) for h in HOSTS},
         "state dir total": round(du_mib(p.state)),
     }
+    result["memory_mib"], result["disk_mib"] = memory, disk
     if a.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -116,10 +117,10 @@ def main() -> int:
         f"boot to healthy {t['cluster']:.1f} s"
     )
     print("memory (PSS):")
-    for k, v in result["memory_mib"].items():  # type: ignore[union-attr]
+    for k, v in memory.items():
         print(f"  {k:12} {v:6} MiB")
     print("disk:")
-    for k, v in result["disk_mib"].items():  # type: ignore[union-attr]
+    for k, v in disk.items():
         print(f"  {k:16} {v:6} MiB")
     return 0
 

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from . import network, procs
 from .config import REPO, Host, Paths, host, paths
@@ -27,7 +28,7 @@ def is_on(h: Host) -> bool:
     return bool(procs.nspawn_pids(h.machine))
 
 
-def _off_marker(p: Paths, h: Host):
+def _off_marker(p: Paths, h: Host) -> Path:
     return p.run_dir / f"{h.name}.off-at"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 import signal
@@ -104,7 +105,7 @@ def up_containers(p: Paths) -> dict[str, float]:
     if to_start:
         say(f"booted {' '.join(h.name for h in to_start)}")
     for h in HOSTS:
-        wait_for(f"ssh on {h.name}", lambda h=h: ssh_ready(p, h.name), 90, 0.5)
+        wait_for(f"ssh on {h.name}", functools.partial(ssh_ready, p, h.name), 90, 0.5)
     t["ssh"] = time.monotonic() - t1
     say(f"ssh answers on all hosts ({t['ssh']:.1f}s after boot)")
     cluster.pcs_auth(p)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 from .config import LAB_DIR, Paths
 from .shell import say
@@ -22,7 +23,7 @@ def env(p: Paths) -> dict[str, str]:
     )
 
 
-def script(tier: str, action: str):
+def script(tier: str, action: str) -> Path:
     return LAB_DIR / tier / f"{action}.sh"
 
 

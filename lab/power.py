@@ -144,8 +144,8 @@ def serve() -> None:
     unix = _UnixServer(str(p.power_socket), _Handler)
     os.chmod(p.power_socket, 0o666)
     tcp = _TcpServer(POWER_TCP, _TcpHandler)
-    for srv in (unix, tcp):
-        srv.lab_paths = p  # type: ignore[attr-defined]
+    unix.lab_paths = p  # type: ignore[attr-defined]
+    tcp.lab_paths = p  # type: ignore[attr-defined]
     threading.Thread(target=tcp.serve_forever, daemon=True).start()
     print(
         f"power switch listening on {p.power_socket} and {POWER_TCP[0]}:{POWER_TCP[1]}", flush=True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .config import Paths, host
 
@@ -66,7 +66,7 @@ def ssh(
     return run([*ssh_cmd(p, hostname, user=user), command], check=check, timeout=timeout)
 
 
-def wait_for(what: str, pred, timeout: float, interval: float = 0.5) -> None:
+def wait_for(what: str, pred: Callable[[], object], timeout: float, interval: float = 0.5) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
