@@ -113,14 +113,6 @@ def ensure_cables() -> None:
                 )
 
 
-def ensure_network() -> None:
-    run(["sysctl", "-q", "-w", "net.ipv4.ip_forward=0"], check=False)
-    ensure_bridges()
-    for h in HOSTS:
-        reset_host_netns(h)
-    ensure_cables()
-
-
 def remove_network() -> None:
     for h in HOSTS:
         if netns_exists(h.netns):
