@@ -43,3 +43,22 @@ def test_empty_and_garbage() -> None:
 
 def test_no_nvmet() -> None:
     assert parse.parse_target("NO_NVMET\n") is None
+
+
+def test_nvme_cli_23_host_array() -> None:
+    data = json.loads(load("nvme-cli-2.3-list-subsys-connected.json"))
+    assert isinstance(data, list) and "HostNQN" in data[0]
+    (sub,) = parse.parse_list_subsys(data)
+    assert sub.nqn == "nqn.2026-11.org.hacert.lab:nvme1" and sub.name == "nvme-subsys0"
+    (path,) = sub.paths
+    assert path.state == "live" and path.live and path.transport == "tcp"
+    assert path.traddr == "10.213.0.31" and path.ana_state is None
+
+
+def test_nvmet_target() -> None:
+    subs = parse.parse_target(load("nvmet-target-vm1.txt"))
+    assert subs is not None
+    sub = subs["nqn.2026-11.org.hacert.lab:nvme1"]
+    assert sub.allow_any_host and sub.hosts == []
+    assert sub.namespaces == {1: (True, "/var/lib/hacert/nvme/ns1.img")}
+    assert sub.ports == ["tcp:10.213.0.31:4420"]
