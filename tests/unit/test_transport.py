@@ -226,3 +226,16 @@ def test_open_connections_are_capped_least_recently_used_first(loopback_sshd: Lo
         assert pool.open_count() == 3
     finally:
         pool.close_all()
+
+
+def test_testinfra_modules_run_through_the_hacert_transport(loopback_sshd: LoopbackSshd, pool: ConnectionPool) -> None:
+    from hacert.cluster import Node
+    from hacert.inventory.model import HostSpec
+    from hacert.testinfra_backend import testinfra_host
+
+    target = settings(loopback_sshd)
+    host = testinfra_host(Node(HostSpec(name="loop", address="127.0.0.1"), target, pool))
+    assert host.file("/etc/passwd").exists
+    assert host.run("echo %s", "a b; c").stdout == "a b; c\n"
+    assert host.user("root").uid == 0
+    assert pool.open_count() == 1
