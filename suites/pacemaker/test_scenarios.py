@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import allure
 import pytest
+from filelock import FileLock
 
 from fixtures.targets import INVENTORY_PATH_KEY
 from hacert.checks import Findings, check, fail, require
 from hacert.cluster import Cluster, Node
-from hacert.faults import RestoreFailed, injected
+from hacert.faults import DEFAULT_JOURNAL, RestoreFailed, injected
 from hacert.pacemaker import faults, probe, rules
 from hacert.pacemaker.expect import PacemakerExpect
 from hacert.pacemaker.restore import restore, settle, verify
@@ -30,6 +32,15 @@ def scenario(request: pytest.FixtureRequest, destructive_allowed: Cluster) -> It
     cluster = destructive_allowed
     expect = cluster.expect.pacemaker or PacemakerExpect()
     base = request.config.stash[INVENTORY_PATH_KEY].parent
+    # One scenario per cluster at a time, across processes (xdist workers, other runs).
+    lock = FileLock(str(DEFAULT_JOURNAL.parent / f"scenario-{cluster.name}.lock"), timeout=1800)
+    with lock:
+        yield from _run_scenario(request, cluster, expect, base)
+
+
+def _run_scenario(
+    request: pytest.FixtureRequest, cluster: Cluster, expect: PacemakerExpect, base: Path
+) -> Iterator[Scenario]:
     timeline = Timeline(cluster.name)
     if not settle(cluster, timeline, expect.settle_timeout_s):
         fail(
