@@ -75,7 +75,7 @@ def on(p: Paths, h: Host, *, wait_min_off: bool = True) -> None:
             check=True,
             cwd="/",
         )
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # generous: the machine may be busy with TCG guests
     while not is_on(h) and time.monotonic() < deadline:
         time.sleep(0.1)
     if not is_on(h):

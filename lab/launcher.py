@@ -51,7 +51,10 @@ def nspawn_cmd(p: Paths, h: Host) -> list[str]:
 def main(name: str) -> int:
     p, h = paths(), host(name)
     join_cgroup(name)
-    log = open(p.log_dir / f"{name}.console.log", "ab", buffering=0)  # noqa: SIM115
+    console = p.log_dir / f"{name}.console.log"
+    if console.exists() and console.stat().st_size > 8 << 20:  # keep one previous log
+        console.replace(console.with_suffix(".log.1"))
+    log = open(console, "ab", buffering=0)  # noqa: SIM115
     while True:
         network.reset_host_netns(h)
         if name in OVS_HOSTS:
