@@ -29,9 +29,10 @@ class PacemakerView:
             cibs = list(pool.map(probe.cib, self.nodes))
         return {n.label: c for n, c in zip(self.nodes, cibs, strict=True)}
 
-    @property
+    @cached_property
     def cib(self) -> CibConfig:
-        return self.cibs[self.reporter.label]
+        """The CIB of the node crm_mon answered on (needs no other node to be reachable)."""
+        return probe.cib(self.reporter)
 
     @cached_property
     def versions(self) -> dict[str, str]:
