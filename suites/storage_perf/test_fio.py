@@ -162,3 +162,39 @@ def test_fio_nvmeof(cluster: Cluster, node: Node, profile_name: str,
     for target in _block_targets(node, expect.fio_targets(), expect.scratch_devices):
         report.measure(request, cluster, node, profile=profile, target=target,
                        settings=expect.fio, floors=expect.floors)
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+@check(
+    "GFS2-101",
+    "fio on a file in the scratch directory of a GFS2 filesystem meets the floors",
+    severity="normal",
+    perf=True,
+    per_host="gfs2",
+    applies_to=("gfs2",),
+    profiles=("full",),
+    remediation="Check DLM lock traffic, the shared disk's latency and the journal size",
+)
+def test_fio_gfs2_file(cluster: Cluster, node: Node, profile_name: str,
+                       request: pytest.FixtureRequest) -> None:
+    # Needs expect.gfs2.scratch_dirs / fio / floors (owned by the GFS2 model); until the
+    # inventory names a scratch directory nothing is written.
+    expect = cluster.expect.gfs2
+    scratch_dirs: list[str] = list(getattr(expect, "scratch_dirs", None) or [])
+    settings = getattr(expect, "fio", None)
+    if not scratch_dirs or settings is None:
+        pytest.skip("not applicable: the inventory names no GFS2 scratch directory "
+                    "(expect.gfs2.scratch_dirs)")
+    if "fio-client" not in node.roles:
+        pytest.skip(f"not applicable: {node.name} has no fio-client role")
+    profile = report.selected_profile(profile_name, settings, "expect.gfs2")
+    path = f"{scratch_dirs[0].rstrip('/')}/hacert-fio-{node.name}"
+    reason = safety.refuse_file(path, scratch_dirs)
+    if reason:
+        pytest.skip(reason)
+    node.output(["mkdir", "-p", scratch_dirs[0]])
+    try:
+        report.measure(request, cluster, node, profile=profile, target=FioTarget.file(path),
+                       settings=settings, floors=dict(getattr(expect, "floors", {}) or {}))
+    finally:
+        node.run(["rm", "-f", "--", path])
