@@ -41,6 +41,10 @@ class Node:
     def roles(self) -> list[str]:
         return list(self.spec.roles)
 
+    def forget_unreachable(self) -> None:
+        """Lets the next command try to connect at once (after a fence or reboot)."""
+        self._pool.forget(self.settings.cluster, self.settings.host)
+
     def connection(self) -> Connection:
         return self._pool.connect(self.settings)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import time
 import uuid
@@ -23,12 +24,8 @@ from filelock import FileLock
 from hacert.cluster import Cluster, Node
 from hacert.errors import HacertError, InfrastructureError
 
-DEFAULT_JOURNAL = Path(
-    os.environ.get("HACERT_FAULT_JOURNAL")
-    or Path(os.environ.get("XDG_STATE_HOME", "~/.local/state")).expanduser()
-    / "hacert"
-    / "active-faults.json"
-)
+STATE_DIR = Path(os.environ.get("XDG_STATE_HOME", "~/.local/state")).expanduser() / "hacert"
+DEFAULT_JOURNAL = Path(os.environ.get("HACERT_FAULT_JOURNAL") or STATE_DIR / "active-faults.json")
 
 
 class RestoreFailed(HacertError, AssertionError):
@@ -44,10 +41,28 @@ class FaultEntry:
     restore: str
     local: bool
     started: float
+    owner_host: str = ""
+    owner_pid: int = 0
+    owner_start: str = ""
 
     def describe(self) -> str:
         where = f"{self.cluster}/{self.host}" if self.host else self.cluster
         return f"{self.description} on {where}"
+
+    def owner_alive(self) -> bool:
+        """Whether the run that injected this fault is still running (on this machine)."""
+        if self.owner_host and self.owner_host != socket.gethostname():
+            return True  # not ours to judge: never restore another machine's live fault
+        return bool(self.owner_pid) and _process_start(self.owner_pid) == self.owner_start
+
+
+def _process_start(pid: int) -> str:
+    """The start time of ``pid`` (so a reused PID is not mistaken for the owner), or ""."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[-1].split()[19]
 
 
 class FaultJournal:
@@ -127,6 +142,9 @@ def injected(
         restore=restore,
         local=local,
         started=time.time(),
+        owner_host=socket.gethostname(),
+        owner_pid=os.getpid(),
+        owner_start=_process_start(os.getpid()),
     )
     book.add(entry)
     try:
@@ -144,7 +162,7 @@ def restore_leftovers(
     done: list[str] = []
     for entry in book.entries():
         cluster = clusters.get(entry.cluster)
-        if cluster is None:
+        if cluster is None or entry.owner_alive():
             continue
         node = cluster.node(entry.host) if entry.host and not entry.local else None
         try:

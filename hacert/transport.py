@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 KILL_GRACE_S = 2.0
 LOCAL_GRACE_S = 3.0
 DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024
-UNREACHABLE_MEMORY_S = 30.0
+UNREACHABLE_MEMORY_S = 15.0
 DEFAULT_MAX_OPEN = 32
 _TIMEOUT_EXIT = 124
 _NOT_FOUND_EXIT = 127
@@ -370,6 +370,10 @@ class ConnectionPool:
         self._failures.pop(key, None)
         self.peak_open = max(self.peak_open, self.open_count())
         return connection
+
+    def forget(self, cluster: str, host: str) -> None:
+        """Drops the memory that ``host`` was unreachable (it was just powered back on)."""
+        self._failures.pop((cluster, host), None)
 
     def _make_room(self) -> None:
         with self._lock:

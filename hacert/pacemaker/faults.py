@@ -163,6 +163,7 @@ def power(commands: PowerCommands, action: str, host: str, base: Path) -> str:
 def wait_ssh(node: Node, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        node.forget_unreachable()
         try:
             if node.run("true", timeout=5).ok:
                 return True

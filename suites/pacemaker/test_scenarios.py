@@ -9,12 +9,11 @@ from pathlib import Path
 
 import allure
 import pytest
-from filelock import FileLock
 
 from fixtures.targets import INVENTORY_PATH_KEY
 from hacert.checks import Findings, check, fail, require
 from hacert.cluster import Cluster, Node
-from hacert.faults import DEFAULT_JOURNAL, RestoreFailed, injected
+from hacert.faults import RestoreFailed, injected
 from hacert.pacemaker import faults, probe, rules
 from hacert.pacemaker.expect import PacemakerExpect
 from hacert.pacemaker.restore import restore, settle, verify
@@ -32,10 +31,8 @@ def scenario(request: pytest.FixtureRequest, destructive_allowed: Cluster) -> It
     cluster = destructive_allowed
     expect = cluster.expect.pacemaker or PacemakerExpect()
     base = request.config.stash[INVENTORY_PATH_KEY].parent
-    # One scenario per cluster at a time, across processes (xdist workers, other runs).
-    lock = FileLock(str(DEFAULT_JOURNAL.parent / f"scenario-{cluster.name}.lock"), timeout=1800)
-    with lock:
-        yield from _run_scenario(request, cluster, expect, base)
+    # One scenario per cluster at a time: fixtures.selection holds the cluster's destructive lock.
+    yield from _run_scenario(request, cluster, expect, base)
 
 
 def _run_scenario(
