@@ -41,16 +41,18 @@ def crash_cluster_stack(node: Node) -> None:
 def wait_until(
     what: str, condition: Callable[[], bool], timeout: float, interval: float = 2.0
 ) -> float:
-    """Polls ``condition`` (errors count as not yet); returns the seconds it took."""
+    """Polls ``condition``; returns the seconds it took. Any error counts as "not yet" (a
+    rebooting host resets SSH sessions in many ways); the last one is reported on timeout."""
     start = time.monotonic()
+    last = ""
     while True:
         try:
             if condition():
                 return time.monotonic() - start
-        except InfrastructureError:
-            pass
+        except Exception as error:
+            last = f" (last error: {type(error).__name__}: {error})"
         if time.monotonic() - start > timeout:
-            raise InfrastructureError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise InfrastructureError(f"timed out after {timeout:.0f} s waiting for {what}{last}")
         time.sleep(interval)
 
 
