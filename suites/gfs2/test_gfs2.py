@@ -202,11 +202,11 @@ def test_shared_vg(node: Node, cluster: Cluster, gfs2: Gfs2Expect) -> None:
     if not node.run(["pidof", "lvmlockd"], timeout=15).ok:
         findings.add("lvmlockd is not running", node.label)
     out = node.output(["vgs", "--noheadings", "-o", "vg_name,vg_lock_type", *vgs], timeout=60)
-    types = dict(
-        line.split()[:2] if len(line.split()) > 1 else (line.strip(), "")
-        for line in out.splitlines()
-        if line.strip()
-    )
+    types: dict[str, str] = {}
+    for line in out.splitlines():
+        words = line.split()
+        if words:
+            types[words[0]] = words[1] if len(words) > 1 else ""
     for vg in vgs:
         if types.get(vg) != "dlm":
             findings.add(f"VG {vg}: lock type {types.get(vg) or 'none/missing'}", node.label)

@@ -28,13 +28,13 @@ def test_lost_member_and_mount_are_reported_per_node() -> None:
 
 
 def test_wait_until_counts_errors_as_not_yet() -> None:
-    calls = iter([InfrastructureError("down"), False, True])
+    calls: list[Exception | bool] = [InfrastructureError("down"), False, True]
 
     def condition() -> bool:
-        value = next(calls)
+        value = calls.pop(0)
         if isinstance(value, Exception):
             raise value
-        return value
+        return bool(value)
 
     assert wait_until("x", condition, timeout=5, interval=0.01) >= 0
 
