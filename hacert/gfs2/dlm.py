@@ -28,10 +28,16 @@ class DlmNode:
     member: bool
     fields: dict[str, str]
 
+    def _time(self, key: str) -> int:
+        value = self.fields.get(key, "0")
+        return int(value) if value.isdigit() else 0
+
     @property
     def pending_fence(self) -> bool:
-        """dlm_controld still waits for this node to be fenced."""
-        return self.fields.get("need_fence", "0") not in ("0", "") or "wait" in self.fields
+        """The node failed and has not been fenced since (`fail T1 fence T0` with T0 < T1;
+        a fenced node reads e.g. `X add 1332 rem 1437 fail 1437 fence 1451 at 1 ...`)."""
+        failed = self._time("fail")
+        return not self.member and failed > 0 and self._time("fence") < failed
 
 
 @dataclass(frozen=True)

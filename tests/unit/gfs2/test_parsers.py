@@ -56,6 +56,18 @@ def test_dlm_tool_status_healthy() -> None:
     assert status.nodes[1].fields["fence"] == "0"
 
 
+def test_dlm_tool_status_after_a_peer_was_fenced() -> None:
+    status = parse_status(data("dlm_tool-status-peer-fenced.txt"))
+    assert status.members == [1]
+    peer = status.nodes[2]
+    assert peer.member is False
+    assert peer.pending_fence is False  # fenced after it failed
+    assert (peer.fields["fail"], peer.fields["fence"]) == ("1437", "1451")
+    [ls] = parse_ls(data("dlm_tool-ls-peer-fenced.txt"))
+    assert ls.members == (1,)
+    assert "failed 1" in ls.change
+
+
 def test_dlm_tool_status_without_cluster_line_is_unexpected_output() -> None:
     with pytest.raises(UnexpectedOutput):
         parse_status("dlm_controld is not running\n")
