@@ -341,6 +341,7 @@ class ConnectionPool:
         self._connections: OrderedDict[tuple[str, str], Connection] = OrderedDict()
         self._failures: dict[tuple[str, str], tuple[float, InfrastructureError]] = {}
         self._lock = threading.Lock()
+        self._opening = 0
         self.peak_open = 0
 
     def get(self, settings: ConnectionSettings) -> Connection:
@@ -360,13 +361,21 @@ class ConnectionPool:
         if failure and time.monotonic() - failure[0] < UNREACHABLE_MEMORY_S:
             raise type(failure[1])(f"{failure[1]} (remembered from an earlier attempt)")
         connection = self.get(settings)
-        if not connection.is_open:
-            self._make_room()
+        reserved = False
+        with self._lock:
+            if not connection.is_open:
+                self._opening += 1
+                reserved = True
+                self._make_room()
         try:
             connection.connect()
         except (HostUnreachable, AuthenticationFailed, HostKeyRejected) as error:
             self._failures[key] = (time.monotonic(), error)
             raise
+        finally:
+            if reserved:
+                with self._lock:
+                    self._opening -= 1
         self._failures.pop(key, None)
         self.peak_open = max(self.peak_open, self.open_count())
         return connection
@@ -376,10 +385,11 @@ class ConnectionPool:
         self._failures.pop((cluster, host), None)
 
     def _make_room(self) -> None:
-        with self._lock:
-            open_ones = [c for c in self._connections.values() if c.is_open]
-            for connection in open_ones[: max(0, len(open_ones) - self.max_open + 1)]:
-                connection.close()
+        """Closes least recently used connections so open + being opened <= max_open."""
+        open_ones = [c for c in self._connections.values() if c.is_open]
+        excess = len(open_ones) + self._opening - self.max_open
+        for connection in open_ones[: max(0, excess)]:
+            connection.close()
 
     def open_count(self) -> int:
         return sum(1 for c in list(self._connections.values()) if c.is_open)

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from hacert.errors import ConfigurationError
-from hacert.inventory.yaml_locations import compose, format_location, line_of
+from hacert.yaml_locations import compose, format_location, line_of
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -16,8 +16,8 @@ import yaml
 from pydantic import Field, PrivateAttr
 
 from hacert.checks import CHECK_ID
-from hacert.inventory.yaml_locations import line_of
 from hacert.modelbase import StrictModel
+from hacert.yaml_locations import line_of
 from hacert.yamlfile import SpecFileError, load_model
 
 KIND = "waiver"

@@ -12,8 +12,8 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 
 from hacert.checks import CHECK_ID
 from hacert.inventory.model import NAME_PATTERN, ClusterSpec
-from hacert.inventory.yaml_locations import line_of
 from hacert.modelbase import StrictModel
+from hacert.yaml_locations import line_of
 from hacert.yamlfile import SpecFileError, first_problem, load_model
 
 KIND = "rubric"

@@ -77,21 +77,25 @@ class ServiceState:
 
 
 def service_states(node: Node, services: list[str]) -> list[ServiceState]:
+    """State of each service; for ``a|b`` alternatives, the first active one (or ``a``)."""
+    units = [unit for service in services for unit in service.split("|")]
     script = "; ".join(
         f"printf '%s %s %s\\n' {shell.quote(s)} "
         f'"$(systemctl is-active {shell.quote(s)} 2>/dev/null || true)" '
         f'"$(systemctl is-enabled {shell.quote(s)} 2>/dev/null || true)"'
-        for s in services
+        for s in units
     )
-    states = []
+    seen: dict[str, ServiceState] = {}
     for line in node.run(script, timeout=20).stdout.splitlines():
         parts = line.split()
-        if len(parts) >= 1:
-            states.append(
-                ServiceState(
-                    name=parts[0],
-                    active=parts[1] if len(parts) > 1 else "unknown",
-                    enabled=parts[2] if len(parts) > 2 else "unknown",
-                )
+        if parts:
+            seen[parts[0]] = ServiceState(
+                name=parts[0],
+                active=parts[1] if len(parts) > 1 else "unknown",
+                enabled=parts[2] if len(parts) > 2 else "unknown",
             )
+    states = []
+    for service in services:
+        options = [seen.get(u, ServiceState(u, "unknown", "unknown")) for u in service.split("|")]
+        states.append(next((o for o in options if o.active == "active"), options[0]))
     return states

@@ -9,8 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from hacert import yamlfile
-from hacert.inventory import yaml_locations
+from hacert import yaml_locations, yamlfile
 from hacert.inventory.ansible import AnsibleFormatError, load_ansible, looks_like_ansible_yaml
 from hacert.inventory.errors import InventoryError
 from hacert.inventory.model import Inventory

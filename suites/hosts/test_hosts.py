@@ -150,7 +150,9 @@ def test_packages(node: Node, cluster: Cluster) -> None:
 )
 def test_services(node: Node, cluster: Cluster) -> None:
     wanted = services_for(node.roles, cluster.platform, cluster.expect.hosts.extra_services)
-    findings = Findings(expected=f"active and enabled: {', '.join(wanted)}")
+    findings = Findings(
+        expected=f"active and enabled: {', '.join(w.replace('|', ' or ') for w in wanted)}"
+    )
     for state in probes.service_states(node, wanted):
         if state.active != "active":
             findings.add(f"{state.name} is {state.active or 'unknown'}", node.label)
@@ -158,4 +160,5 @@ def test_services(node: Node, cluster: Cluster) -> None:
             findings.add(
                 f"{state.name} is active but {state.enabled} (won't start at boot)", node.label
             )
-    findings.raise_if_any(fix=f"systemctl enable --now {' '.join(wanted)}")
+    units = " ".join(w.split("|")[0] for w in wanted)
+    findings.raise_if_any(fix=f"systemctl enable --now {units}")
