@@ -33,9 +33,10 @@ def _bonds(cluster: Cluster, node: Node) -> list[BondExpect]:
 def test_bond_mode(node: Node, cluster: Cluster) -> None:
     wanted = _bonds(cluster, node)
     actual = probes.bonds(node)
+    ports = probes.ovs_config(node).ports
     findings = Findings(
         expected=", ".join(
-            f"{b.name}: {b.mode} over {'+'.join(b.members) or 'any'}" for b in wanted
+            f"{b.name}: {b.mode} over {'+'.join(b.members) or 'any'}, lacp {b.lacp}" for b in wanted
         )
     )
     for bond in wanted:
@@ -47,6 +48,10 @@ def test_bond_mode(node: Node, cluster: Cluster) -> None:
             findings.add(f"{bond.name} mode {status.mode}", node.label)
         if bond.members and sorted(status.members) != sorted(bond.members):
             findings.add(f"{bond.name} members {', '.join(sorted(status.members))}", node.label)
+        port = ports.get(bond.name)
+        lacp = (port.lacp if port else None) or "off"
+        if lacp != bond.lacp:
+            findings.add(f"{bond.name} lacp {lacp}", node.label)
     findings.raise_if_any()
 
 

@@ -168,3 +168,19 @@ def test_snapshot_differences() -> None:
     assert "node1.bonds.bond0.mode: 'active-backup' -> 'balance-slb'" in found
     assert len(found) == 2
     assert differences(before, before) == []
+
+
+def test_lacp_show_negotiated_member_wording() -> None:
+    lacp = parse_lacp_show(read("lacp-show-bond1-negotiated.txt"))["bond1"]
+    assert lacp.negotiated
+    assert sorted(lacp.members) == ["cab2", "cab3"]
+    assert all(m.current and m.may_enable for m in lacp.members.values())
+    assert "synchronized" in lacp.members["cab2"].partner_state
+
+
+def test_bond_show_lacp_negotiated_and_primary() -> None:
+    slb = parse_bond_show(read("bond-show-bond1-lacp-negotiated.txt"))["bond1"]
+    assert (slb.mode, slb.lacp_status) == ("balance-slb", "negotiated")
+    assert slb.enabled_members == ["cab2", "cab3"]
+    ab = parse_bond_show(read("bond-show-bond0-primary.txt"))["bond0"]
+    assert ab.active == "cab0"
