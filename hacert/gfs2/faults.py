@@ -38,6 +38,17 @@ def crash_cluster_stack(node: Node) -> None:
     node.run("nohup sh -c 'sleep 1; pkill -KILL -x corosync' >/dev/null 2>&1 &", timeout=30)
 
 
+def poll(condition: Callable[[], bool], timeout: float, interval: float = 2.0) -> float | None:
+    """Seconds until ``condition`` held, or None if it did not within ``timeout`` (errors of a
+    host that is down count as "not yet")."""
+    try:
+        return wait_until("condition", condition, timeout, interval)
+    except InfrastructureError as error:
+        if "timed out after" in str(error):
+            return None
+        raise
+
+
 def wait_until(
     what: str, condition: Callable[[], bool], timeout: float, interval: float = 2.0
 ) -> float:

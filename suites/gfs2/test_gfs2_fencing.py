@@ -133,7 +133,14 @@ def test_fence_and_recover(
                 members = {names.get(m) for m in ls.members} if ls else set()
                 return victim.name in members and probe.mount_at(victim, fs.mountpoint) is not None
 
-            rejoin = faults.wait_until(f"{victim.name} to rejoin and remount", rejoined, timeout, 5)
+            rejoin = faults.poll(rejoined, timeout, 5)
+            require(
+                rejoin is not None,
+                expected=f"{victim.name} back in lockspace {fs.name} and "
+                f"{fs.mountpoint} mounted within {timeout:.0f} s",
+                found="it did not rejoin (see `dlm_tool ls` / `dlm_tool dump` on the survivors)",
+                host=victim.label,
+            )
             read = tool.run(victim, "read", tool.path("after"))
             if read.get("sha256") != check_rw.get("sha256"):
                 findings.add(
