@@ -105,7 +105,10 @@ def fail_member(
         raise UnexpectedOutput(
             f"failover driver printed {result.stdout[:200]!r}", host=node.label
         ) from None
-    sink = _sink_result(peer, out)
+    try:
+        sink = _sink_result(peer, out)
+    finally:
+        peer.run(["rm", "-f", out, SINK_PATH], timeout=10)
     raw["sink"] = sink
     ping = raw.get("ping", {})
     return FailoverResult(
