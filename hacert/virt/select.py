@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from hacert.cluster import Cluster, Node
 from hacert.virt.expect import DomainExpect, NetworkExpect, PoolExpect, VirtExpect
@@ -12,7 +13,9 @@ def hypervisors(cluster: Cluster) -> list[Node]:
     return cluster.nodes_with("hypervisor")
 
 
-def on_host(items: list[DomainExpect] | list[NetworkExpect] | list[PoolExpect], node: Node) -> list:  # type: ignore[type-arg]
+def on_host(
+    items: list[DomainExpect] | list[NetworkExpect] | list[PoolExpect], node: Node
+) -> list[Any]:
     return [i for i in items if i.hosts is None or node.name in i.hosts]
 
 
