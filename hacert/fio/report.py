@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from hacert.checks import fail
@@ -13,14 +11,7 @@ from hacert.fio.expect import FioSettings, Floor
 from hacert.fio.profiles import Profile, load_profiles
 from hacert.fio.runner import FioRun, run_profile
 from hacert.fio.targets import FioTarget
-
-
-def perf_recorder(request: pytest.FixtureRequest) -> Any | None:
-    """The ``perf_recorder`` fixture when the perf plugin is loaded, else None."""
-    try:
-        return request.getfixturevalue("perf_recorder")
-    except pytest.FixtureLookupError:
-        return None
+from hacert.reporting import perf_recorder
 
 
 def selected_profile(name: str, settings: FioSettings, section: str) -> Profile:

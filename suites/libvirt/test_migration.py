@@ -10,7 +10,7 @@ import pytest
 
 from hacert.checks import Findings, check, fail
 from hacert.cluster import Cluster, Node
-from hacert.ovs.report import attach_text, perf_recorder, record
+from hacert.reporting import attach_text, perf_recorder, record
 from hacert.virt import faults, migration, probes, rawqemu, select, state
 from hacert.virt import guest as guestmod
 from hacert.virt.expect import MigrationExpect, ScratchGuest

@@ -8,7 +8,7 @@ from hacert.checks import Findings, check, fail
 from hacert.cluster import Cluster, Node
 from hacert.ovs import faults, probes, state
 from hacert.ovs.expect import BondExpect, OvsExpect
-from hacert.ovs.report import attach_text, perf_recorder, record
+from hacert.reporting import attach_text, perf_recorder, record
 
 
 def _bonds(cluster: Cluster, node: Node) -> list[BondExpect]:

@@ -9,7 +9,7 @@ from hacert.cluster import Cluster, Node
 from hacert.ovs import probes
 from hacert.ovs.config import plain_remote_problem
 from hacert.ovs.expect import BridgeExpect, OvsExpect
-from hacert.ovs.report import attach_command
+from hacert.reporting import attach_command
 
 
 def _expect(cluster: Cluster) -> OvsExpect:

@@ -6,7 +6,7 @@ import pytest
 
 from hacert.checks import check, fail, require
 from hacert.cluster import Cluster, Node
-from hacert.ovs.report import attach_text
+from hacert.reporting import attach_text
 from hacert.virt import faults, probes, select
 
 

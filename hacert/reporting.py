@@ -1,4 +1,4 @@
-"""Allure attachments and perf figures for the OVS checks (both optional at run time)."""
+"""Allure attachments and perf figures for checks (both optional at run time)."""
 
 from __future__ import annotations
 
