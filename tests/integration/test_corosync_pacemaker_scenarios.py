@@ -22,7 +22,7 @@ from tests.integration.test_corosync_pacemaker_checks import (
     run_suite,
 )
 
-pytestmark = [pytest.mark.lab, pytest.mark.slow]
+pytestmark = [pytest.mark.lab, pytest.mark.slow, pytest.mark.extended]
 SCENARIOS = {f"PCMK-10{i}" for i in range(1, 9)}
 # Daemons whose kill behaves like another one already killed (based and execd take the
 # controller down like controld; fenced respawns like attrd): left to the full suite run.
