@@ -85,6 +85,7 @@ def run_round(
             f"--junitxml={work / f'junit{number}.xml'}",
             f"--results-json={results}",
             "-q",
+            *(["-n", str(len(names)), "--dist", "loadgroup"] if len(names) > 1 else []),
             *extra,
         ]
         started = time.monotonic()
