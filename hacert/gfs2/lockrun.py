@@ -60,17 +60,23 @@ class LockTool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _put(self, node: Node) -> str:
+        if not node.has_command("python3"):
+            raise ToolMissing("python3 (needed by hacert's lock tool)", host=node.label)
+        tmp = node.output("mktemp -d /tmp/hacert-locktool.XXXXXX", timeout=20).strip()
+        node.run(
+            f"cat > {shell.quote(tmp + '/locktool.py')} && sync -f {shell.quote(tmp)}",
+            stdin=TOOL_SOURCE.read_text(),
+            check=True,
+        )
+        return f"{tmp}/locktool.py"
+
+    def redeploy(self, node: Node) -> None:
+        """Copies the tool again (a node that was power-cycled lost what was not on disk)."""
+        self.tool[node.name] = self._put(node)
+
     def deploy(self) -> None:
-        source = TOOL_SOURCE.read_text()
-
-        def put(node: Node) -> str:
-            if not node.has_command("python3"):
-                raise ToolMissing("python3 (needed by hacert's lock tool)", host=node.label)
-            tmp = node.output("mktemp -d /tmp/hacert-locktool.XXXXXX", timeout=20).strip()
-            node.run(f"cat > {shell.quote(tmp + '/locktool.py')}", stdin=source, check=True)
-            return f"{tmp}/locktool.py"
-
-        for node, path in zip(self.nodes, parallel(self.nodes, put), strict=True):
+        for node, path in zip(self.nodes, parallel(self.nodes, self._put), strict=True):
             self.tool[node.name] = path
         first = self.nodes[0]
         self.workdir = first.output(

@@ -141,6 +141,7 @@ def test_fence_and_recover(
                 found="it did not rejoin (see `dlm_tool ls` / `dlm_tool dump` on the survivors)",
                 host=victim.label,
             )
+            tool.redeploy(victim)  # its copy died with its page cache
             read = tool.run(victim, "read", tool.path("after"))
             if read.get("sha256") != check_rw.get("sha256"):
                 findings.add(
