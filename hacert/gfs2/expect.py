@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from hacert.fio.expect import FioSettings, Floor
 from hacert.modelbase import StrictModel
 
 
@@ -51,6 +52,12 @@ class Gfs2Expect(StrictModel):
     min_lock_rate: float | None = Field(
         default=None, ge=0, description="ping-pong locks/s every node must reach (None: > 0)"
     )
+    scratch_dirs: list[str] = Field(
+        default_factory=list,
+        description="directories on a GFS2 filesystem where fio may write its files (GFS2-101)",
+    )
+    fio: FioSettings = Field(default_factory=FioSettings)
+    floors: dict[str, Floor] = Field(default_factory=dict, description="per fio profile")
     recovery_timeout_s: float = Field(
         default=180.0, gt=0, description="fence + journal recovery + rejoin, at most"
     )
