@@ -228,6 +228,12 @@ class Connection:
                     host=self.settings.label,
                 )
             status = channel.recv_exit_status()
+        except (OSError, EOFError, paramiko.SSHException) as error:
+            self.close()
+            raise HostUnreachable(
+                f"connection lost while `{redact(line)}` ran: {error or type(error).__name__}",
+                host=self.settings.label,
+            ) from None
         finally:
             channel.close()
         duration = time.monotonic() - started
