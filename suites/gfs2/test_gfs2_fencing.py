@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any
 
 import pytest
 
@@ -14,13 +13,7 @@ from hacert.errors import InfrastructureError
 from hacert.gfs2 import faults, probe, state
 from hacert.gfs2.expect import Gfs2Expect, mounting_hosts
 from hacert.gfs2.lockrun import LockTool
-
-
-def _perf(request: pytest.FixtureRequest) -> Any:
-    try:
-        return request.getfixturevalue("perf_recorder")
-    except pytest.FixtureLookupError:
-        return None
+from hacert.reporting import perf_recorder
 
 
 @check(
@@ -55,7 +48,7 @@ def test_fence_and_recover(
     victim, survivors = nodes[-1], nodes[:-1]
     watcher = survivors[0]
     before = state.snapshot(cluster)
-    recorder = _perf(request)
+    recorder = perf_recorder(request)
     findings = Findings(expected="victim fenced, survivors lock again, fs consistent, rejoin")
     timeout = gfs2.recovery_timeout_s
     with LockTool(nodes, fs.mountpoint) as tool:

@@ -12,6 +12,7 @@ from hacert.checks import Findings, check, require
 from hacert.cluster import Cluster, Node
 from hacert.gfs2.expect import Gfs2Expect, Gfs2Filesystem, mounting_hosts
 from hacert.gfs2.lockrun import LockTool, parallel
+from hacert.reporting import perf_recorder
 
 
 def _shared(cluster: Cluster, gfs2: Gfs2Expect) -> list[tuple[Gfs2Filesystem, list[Node]]]:
@@ -39,13 +40,6 @@ def tools(cluster: Cluster, gfs2: Gfs2Expect) -> Iterator[list[tuple[Gfs2Filesys
     finally:
         for _, tool in deployed:
             tool.close()
-
-
-def _perf(request: pytest.FixtureRequest) -> Any:
-    try:
-        return request.getfixturevalue("perf_recorder")
-    except pytest.FixtureLookupError:
-        return None
 
 
 def _pingpong(tool: LockTool, name: str, seconds: float, *, rw: bool) -> list[dict[str, Any]]:
@@ -83,7 +77,7 @@ def test_lock_handoff(
     tools: list[tuple[Gfs2Filesystem, LockTool]],
     request: pytest.FixtureRequest,
 ) -> None:
-    recorder = _perf(request)
+    recorder = perf_recorder(request)
     floor = gfs2.min_lock_rate or 0.0
     findings = Findings(expected=f"every node passes locks around (> {floor} locks/s)")
     for fs, tool in tools:

@@ -21,6 +21,7 @@ from hacert.pacemaker.scenario import Scenario
 from hacert.pacemaker.state import snapshot
 from hacert.pacemaker.status import ClusterStatus
 from hacert.pacemaker.watch import Timeline
+from hacert.reporting import perf_recorder
 
 FULL = ("full",)
 
@@ -46,10 +47,7 @@ def _run_scenario(
             fix="Repair the cluster first (see the read-only checks)",
         )
     baseline = snapshot(cluster)
-    try:
-        perf = request.getfixturevalue("perf_recorder")
-    except pytest.FixtureLookupError:
-        perf = None
+    perf = perf_recorder(request)
     current = Scenario(cluster, expect, baseline, timeline, base, perf)
     try:
         yield current
