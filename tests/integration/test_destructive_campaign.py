@@ -1,8 +1,10 @@
 """Every destructive scenario of every suite, round after round: the lab as it was after each.
 
-The default test run does one round (every destructive scenario runs in CI and the lab is
-verified identical afterwards); `bin/hacert-test --extended` does three rounds in a row, and
-`perf/bench_campaign.py --rounds 10` ten.
+`bin/hacert-test --extended` runs them (one round, then three in a row);
+`perf/bench_campaign.py --rounds 10` ten. They are out of the default run: a round costs
+~15 min on a 2-core machine and two scenarios are not yet reliable under load (PCMK-103 execd
+kill: the fence sometimes comes after 120 s; GFS2-020: the lock tool's output lost when the
+fenced VM drops mid-command).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def _assert_restored(rounds: list[Round]) -> None:
     assert all(r.exit_code == 0 for r in rounds), [(r.number, r.exit_code, r.outcomes) for r in rounds]
 
 
+@pytest.mark.extended
 def test_one_round_of_every_destructive_scenario_leaves_the_lab_as_it_was() -> None:
     _assert_restored(campaign(1, LAB_INVENTORY, CLUSTERS))
 
