@@ -105,6 +105,6 @@ def test_dead_cluster_is_broken_fast_and_others_run_in_parallel(tmp_path: Path) 
     assert by_cluster["lab"] == {"passed"} and by_cluster["lab-twin"] == {"passed"}, run.stdout[
         -3000:
     ]
-    assert by_cluster["dead"] == {"broken"}
+    assert "broken" in by_cluster["dead"] and by_cluster["dead"] <= {"broken", "skipped"}
     assert elapsed < 120
     assert shutil.which("true")
