@@ -15,7 +15,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "ceph-client": ("ceph-common",),
     "iscsi-target": ("targetcli-fb",),
     "iscsi-initiator": ("open-iscsi",),
-    "nvmeof-target": ("nvmetcli",),
+    "nvmeof-target": (),  # nvmet is configured through configfs; nvmetcli is optional
     "nvmeof-host": ("nvme-cli",),
     "gfs2": ("gfs2-utils", "dlm-controld"),
     "fio-client": ("fio",),

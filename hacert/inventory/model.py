@@ -105,6 +105,7 @@ class Platform(StrictModel):
     ovs_datapath: Literal["system", "netdev"] = "system"
     container_hosts: bool = False
     shared_clock: bool = False
+    ntp: bool = True
     notes: list[str] = Field(default_factory=list)
 
 
