@@ -118,6 +118,23 @@ def _block_targets(node: Node, wanted: list[str], scratch: list[str]) -> list[Fi
     return targets
 
 
+def _fio_on_scratch_devices(
+    request: pytest.FixtureRequest,
+    cluster: Cluster,
+    node: Node,
+    profile_name: str,
+    expect: IscsiExpect | NvmeofExpect,
+    section: str,
+) -> None:
+    """Runs one profile on every scratch block device ``section`` names for ``node``."""
+    profile = report.selected_profile(profile_name, expect.fio, section)
+    if "fio-client" not in node.roles:
+        pytest.skip(f"not applicable: {node.name} has no fio-client role")
+    for target in _block_targets(node, expect.fio_targets(), expect.scratch_devices):
+        report.measure(request, cluster, node, profile=profile, target=target,
+                       settings=expect.fio, floors=expect.floors)
+
+
 @pytest.mark.parametrize("profile_name", PROFILES)
 @check(
     "ISCSI-101",
@@ -133,12 +150,7 @@ def _block_targets(node: Node, wanted: list[str], scratch: list[str]) -> list[Fi
 def test_fio_iscsi(cluster: Cluster, node: Node, profile_name: str,
                    request: pytest.FixtureRequest) -> None:
     expect = cluster.expect.iscsi or IscsiExpect()
-    profile = report.selected_profile(profile_name, expect.fio, "expect.iscsi")
-    if "fio-client" not in node.roles:
-        pytest.skip(f"not applicable: {node.name} has no fio-client role")
-    for target in _block_targets(node, expect.fio_targets(), expect.scratch_devices):
-        report.measure(request, cluster, node, profile=profile, target=target,
-                       settings=expect.fio, floors=expect.floors)
+    _fio_on_scratch_devices(request, cluster, node, profile_name, expect, "expect.iscsi")
 
 
 @pytest.mark.parametrize("profile_name", PROFILES)
@@ -156,12 +168,7 @@ def test_fio_iscsi(cluster: Cluster, node: Node, profile_name: str,
 def test_fio_nvmeof(cluster: Cluster, node: Node, profile_name: str,
                     request: pytest.FixtureRequest) -> None:
     expect = cluster.expect.nvmeof or NvmeofExpect()
-    profile = report.selected_profile(profile_name, expect.fio, "expect.nvmeof")
-    if "fio-client" not in node.roles:
-        pytest.skip(f"not applicable: {node.name} has no fio-client role")
-    for target in _block_targets(node, expect.fio_targets(), expect.scratch_devices):
-        report.measure(request, cluster, node, profile=profile, target=target,
-                       settings=expect.fio, floors=expect.floors)
+    _fio_on_scratch_devices(request, cluster, node, profile_name, expect, "expect.nvmeof")
 
 
 @pytest.mark.parametrize("profile_name", PROFILES)
