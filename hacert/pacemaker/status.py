@@ -2,7 +2,9 @@
 
 Covers the `<pacemaker-result>` schemas of Pacemaker 2.0.3+ and 3.x (``removed`` beside
 ``orphaned``, ``fencing-*`` beside ``stonith-*``), the legacy `<crm_mon>` root of
-``--as-xml``, and `<crm-mon-disconnected>` when pacemaker is not running.
+``--as-xml``, and `<crm-mon-disconnected>` of the schema. When pacemaker is not running,
+a one-shot crm_mon 2.1 and 3.0.x print a `<status code="102">` error instead (captures in
+tests/data/pacemaker).
 """
 
 from __future__ import annotations
@@ -199,15 +201,16 @@ def parse_crm_mon(text: str, *, host: str | None = None) -> ClusterStatus:
         message = status.get("message", "") if status is not None else ""
         errors = " ".join((e.text or "").strip() for e in root.iter("error"))
         return ClusterStatus(
-            connected=False, disconnected_reason=f"{message} {errors}".strip() or "no summary"
+            connected=False,
+            pacemakerd_state=_pacemakerd_state(root, None),
+            disconnected_reason=f"{message} {errors}".strip() or "no summary",
         )
     summary = root.find("summary")
     dc = summary.find("current_dc") if summary is not None else None
     options = summary.find("cluster_options") if summary is not None else None
-    pacemakerd = root.find("pacemakerd")
     return ClusterStatus(
         connected=True,
-        pacemakerd_state=pacemakerd.get("state", "") if pacemakerd is not None else "",
+        pacemakerd_state=_pacemakerd_state(root, summary),
         dc_present=dc is not None and flag(dc, "present"),
         dc_name=dc.get("name") if dc is not None else None,
         dc_version=dc.get("version") if dc is not None else None,
@@ -225,6 +228,15 @@ def parse_crm_mon(text: str, *, host: str | None = None) -> ClusterStatus:
         fail_counts=_fail_counts(root),
         last_change=_last_change(summary),
     )
+
+
+def _pacemakerd_state(root: Element, summary: Element | None) -> str:
+    """2.1 prints `<pacemakerd state=...>`; 3.0.3 (api 2.42) `<stack pacemakerd-state=...>`."""
+    pacemakerd = root.find("pacemakerd")
+    if pacemakerd is not None:
+        return pacemakerd.get("state", "")
+    stack = summary.find("stack") if summary is not None else None
+    return stack.get("pacemakerd-state", "") if stack is not None else ""
 
 
 def _last_change(summary: Element | None) -> str:

@@ -66,25 +66,6 @@ def test_crm_mon_not_connected() -> None:
     assert "Not connected" in status.disconnected_reason
 
 
-def test_crm_mon_disconnected_element() -> None:
-    # The schema's other form (xml/api/crm_mon-2.42.rng: element crm-mon-disconnected).
-    status = parse_crm_mon(
-        '<pacemaker-result api-version="2.42" request="crm_mon">'
-        '<crm-mon-disconnected description="Pacemaker daemons are shutting down" '
-        'pacemakerd-state="shutting_down"/></pacemaker-result>'
-    )
-    assert not status.connected
-    assert status.pacemakerd_state == "shutting_down"
-
-
-def test_crm_mon_pacemaker3_option_names_win() -> None:
-    # Attribute names from xml/api/crm_mon-2.42.rng (Pacemaker 3): fencing-* and stonith-*.
-    text = read("crm_mon-inactive.2.1.5.failed-vm.xml").replace(
-        'stonith-enabled="true"', 'fencing-enabled="false" stonith-enabled="true"'
-    )
-    assert parse_crm_mon(text).fencing_enabled is False
-
-
 def test_crm_mon_rejects_other_xml() -> None:
     with pytest.raises(UnexpectedOutput):
         parse_crm_mon("<cib/>")
