@@ -36,6 +36,7 @@ class Round:
     seconds: float
     exit_code: int
     outcomes: dict[str, int] = field(default_factory=dict)
+    not_passed: list[str] = field(default_factory=list)
     differences: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -93,12 +94,17 @@ def run_round(
         seconds = round(time.monotonic() - started, 1)
         (work / f"round{number}.log").write_text(done.stdout + done.stderr)
         outcome_counts: dict[str, int] = {}
+        not_passed: list[str] = []
         if results.exists():
             for check in json.loads(results.read_text())["checks"]:
                 outcome_counts[check["outcome"]] = outcome_counts.get(check["outcome"], 0) + 1
+                if check["outcome"] in ("failed", "broken"):
+                    not_passed.append(
+                        f"{check.get('check_id')} {check.get('nodeid')}: {check['outcome']}"
+                    )
         pool.close_all()
         after = {c.name: _settled_differences(c, before[c.name]) for c in clusters}
-        return Round(number, seconds, done.returncode, outcome_counts, after)
+        return Round(number, seconds, done.returncode, outcome_counts, not_passed, after)
     finally:
         pool.close_all()
 
@@ -115,6 +121,8 @@ def campaign(
         print(
             f"round {number}: {result.seconds:.0f} s, exit {result.exit_code}, {result.outcomes}, {verdict}"
         )
+        for line in result.not_passed:
+            print(f"  {line}")
         for cluster, lines in result.differences.items():
             for line in lines:
                 print(f"  {cluster}: {line}")

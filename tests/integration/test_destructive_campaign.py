@@ -1,10 +1,9 @@
-"""Every destructive scenario of every suite, round after round: the lab as it was after each.
+"""Every destructive scenario of every suite, three rounds in a row: the lab as it was after each.
 
-`bin/hacert-test --extended` runs them (one round, then three in a row);
-`perf/bench_campaign.py --rounds 10` ten. They are out of the default run: a round costs
-~15 min on a 2-core machine and two scenarios are not yet reliable under load (PCMK-103 execd
-kill: the fence sometimes comes after 120 s; GFS2-020: the lock tool's output lost when the
-fenced VM drops mid-command).
+A round (both lab clusters in parallel, ~11 min on a 2-core machine) runs `-m destructive
+--allow-destructive` over all suites; after it the whole state of each cluster (hacert.state)
+is compared with the state before. `HACERT_CAMPAIGN_ROUNDS` changes the count;
+`perf/bench_campaign.py --rounds 10` is the long benchmark.
 """
 
 from __future__ import annotations
@@ -26,14 +25,12 @@ def _assert_restored(rounds: list[Round]) -> None:
     report = {r.number: r.differences for r in rounds if not r.restored}
     assert not report, f"rounds that left the lab changed: {report}"
     assert all(r.outcomes.get("passed", 0) > 0 for r in rounds), [r.outcomes for r in rounds]
-    assert all(r.exit_code == 0 for r in rounds), [(r.number, r.exit_code, r.outcomes) for r in rounds]
+    assert all(r.exit_code == 0 for r in rounds), [
+        (r.number, r.exit_code, r.not_passed) for r in rounds
+    ]
 
 
-@pytest.mark.extended
-def test_one_round_of_every_destructive_scenario_leaves_the_lab_as_it_was() -> None:
-    _assert_restored(campaign(1, LAB_INVENTORY, CLUSTERS))
-
-
-@pytest.mark.extended
 def test_three_rounds_in_a_row_leave_the_lab_as_it_was() -> None:
-    _assert_restored(campaign(int(os.environ.get("HACERT_CAMPAIGN_ROUNDS", "3")), LAB_INVENTORY, CLUSTERS))
+    _assert_restored(
+        campaign(int(os.environ.get("HACERT_CAMPAIGN_ROUNDS", "3")), LAB_INVENTORY, CLUSTERS)
+    )
