@@ -34,15 +34,17 @@ def client_args(cluster: Cluster) -> list[str]:
     return ["--id", client] if client else []
 
 
-def ceph_json(cluster: Cluster, *args: str, node: Node | None = None,
-              timeout: float = CEPH_TIMEOUT) -> Any:
+def ceph_json(
+    cluster: Cluster, *args: str, node: Node | None = None, timeout: float = CEPH_TIMEOUT
+) -> Any:
     """``ceph ARGS -f json`` on the admin host (or ``node`` with the client's cephx id)."""
     if node is None:
         node, auth = admin_node(cluster)
     else:
         auth = [] if "ceph-mon" in node.roles else client_args(cluster)
-    return node.run_json(["ceph", *auth, "--connect-timeout", "20", *args, "-f", "json"],
-                         timeout=timeout)
+    return node.run_json(
+        ["ceph", *auth, "--connect-timeout", "20", *args, "-f", "json"], timeout=timeout
+    )
 
 
 def rbd_json(cluster: Cluster, *args: str, timeout: float = CEPH_TIMEOUT) -> Any:
@@ -77,18 +79,20 @@ def rbd_images(cluster: Cluster, pool: str) -> list[str]:
 def rbd_info(cluster: Cluster, pool: str, image: str) -> parse.Image | None:
     """The image with its features and image-meta; None when it does not exist."""
     node, auth = admin_node(cluster)
-    result = node.run(["rbd", *auth, "info", f"{pool}/{image}", "--format", "json"],
-                      timeout=CEPH_TIMEOUT)
+    result = node.run(
+        ["rbd", *auth, "info", f"{pool}/{image}", "--format", "json"], timeout=CEPH_TIMEOUT
+    )
     if not result.ok and "No such file" in result.stderr:
         return None
     try:
         info = parse.parse_rbd_info(pool, json.loads(result.check().stdout))
     except json.JSONDecodeError:
         raise UnexpectedOutput(f"rbd info {pool}/{image}: not JSON", host=node.label) from None
-    meta = node.output(["rbd", *auth, "image-meta", "list", f"{pool}/{image}", "--format",
-                        "json"], timeout=CEPH_TIMEOUT)
-    return parse.Image(info.pool, info.name, info.size, info.features,
-                       parse.parse_image_meta(meta))
+    meta = node.output(
+        ["rbd", *auth, "image-meta", "list", f"{pool}/{image}", "--format", "json"],
+        timeout=CEPH_TIMEOUT,
+    )
+    return parse.Image(info.pool, info.name, info.size, info.features, parse.parse_image_meta(meta))
 
 
 def rbd_watchers(cluster: Cluster, pool: str, image: str) -> list[str]:

@@ -51,8 +51,9 @@ class CephExpect(StrictModel):
         default_factory=list, description="health check codes tolerated (documented exceptions)"
     )
     fio_images: list[str] | None = Field(
-        default=None, description='"pool/image" fio runs on (default: the scratch images); '
-        "fio refuses any that is not a scratch image"
+        default=None,
+        description='"pool/image" fio runs on (default: the scratch images); '
+        "fio refuses any that is not a scratch image",
     )
     fio: FioSettings = Field(default_factory=FioSettings)
     floors: dict[str, Floor] = Field(default_factory=dict, description="per fio profile")

@@ -34,8 +34,9 @@ def osd_stopped(cluster: Cluster, osd_id: int, *, settle_s: float = 60.0) -> Ite
     node = _osd_host(cluster)
     node.output(["systemctl", "stop", f"ceph-osd@{osd_id}"], timeout=60)
     try:
-        _wait(f"osd.{osd_id} down", lambda: not commands.osd_dump(cluster).osds[osd_id].up,
-              settle_s)
+        _wait(
+            f"osd.{osd_id} down", lambda: not commands.osd_dump(cluster).osds[osd_id].up, settle_s
+        )
         yield
     finally:
         node.output(["systemctl", "start", f"ceph-osd@{osd_id}"], timeout=60)

@@ -11,8 +11,13 @@ class FioSettings(StrictModel):
     """How long and how hard fio runs (keep lab runs short)."""
 
     profiles: list[str] = Field(
-        default_factory=lambda: ["seq-read-1m", "seq-write-1m", "rand-read-4k", "rand-write-4k",
-                                 "mixed-4k"]
+        default_factory=lambda: [
+            "seq-read-1m",
+            "seq-write-1m",
+            "rand-read-4k",
+            "rand-write-4k",
+            "mixed-4k",
+        ]
     )
     runtime_s: int = Field(default=30, ge=1, le=3600)
     ramp_s: int = Field(default=5, ge=0, le=600)

@@ -54,11 +54,16 @@ def below_floor(result: FioResult, floor: Floor | None) -> list[str]:
             problems.append(f"{direction} {s.iops:.0f} IOPS < {floor.min_iops:g}")
         if floor.max_mean_lat_ms is not None and s.mean_lat_ms > floor.max_mean_lat_ms:
             problems.append(
-                f"{direction} mean latency {s.mean_lat_ms:.2f} ms > {floor.max_mean_lat_ms:g}")
-        if (floor.max_p99_lat_ms is not None and s.p99_lat_ms is not None
-                and s.p99_lat_ms > floor.max_p99_lat_ms):
+                f"{direction} mean latency {s.mean_lat_ms:.2f} ms > {floor.max_mean_lat_ms:g}"
+            )
+        if (
+            floor.max_p99_lat_ms is not None
+            and s.p99_lat_ms is not None
+            and s.p99_lat_ms > floor.max_p99_lat_ms
+        ):
             problems.append(
-                f"{direction} p99 latency {s.p99_lat_ms:.2f} ms > {floor.max_p99_lat_ms:g}")
+                f"{direction} p99 latency {s.p99_lat_ms:.2f} ms > {floor.max_p99_lat_ms:g}"
+            )
     return problems
 
 
@@ -67,6 +72,8 @@ def summary(result: FioResult) -> str:
     for direction in result.directions():
         s = result.total(direction)
         p99 = f", p99 {s.p99_lat_ms:.2f} ms" if s.p99_lat_ms is not None else ""
-        parts.append(f"{direction} {s.bw_mib_s:.1f} MiB/s, {s.iops:.0f} IOPS, "
-                     f"mean {s.mean_lat_ms:.2f} ms{p99}")
+        parts.append(
+            f"{direction} {s.bw_mib_s:.1f} MiB/s, {s.iops:.0f} IOPS, "
+            f"mean {s.mean_lat_ms:.2f} ms{p99}"
+        )
     return "; ".join(parts)

@@ -109,8 +109,11 @@ def parse_fio_json(data: dict[str, Any]) -> FioResult:
                 parsed = _direction(raw[direction])
                 if parsed is not None:
                     stats[direction] = parsed
-        jobs.append(JobResult(name=str(raw.get("jobname", "?")), stats=stats,
-                              error=int(raw.get("error", 0))))
+        jobs.append(
+            JobResult(
+                name=str(raw.get("jobname", "?")), stats=stats, error=int(raw.get("error", 0))
+            )
+        )
     return FioResult(version=str(data.get("fio version", "")), jobs=jobs)
 
 

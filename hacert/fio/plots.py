@@ -26,8 +26,13 @@ def plot_run(result: FioResult, title: str) -> bytes:
     xs = range(len(labels))
     bars = ax_bw.bar(xs, bw, color="tab:blue")
     for bar, n in zip(bars, iops, strict=True):
-        ax_bw.annotate(f"{n:,.0f} IOPS", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                       ha="center", va="bottom", fontsize=8)
+        ax_bw.annotate(
+            f"{n:,.0f} IOPS",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     ax_bw.set_xticks(list(xs), labels)
     ax_bw.set_ylabel("MiB/s")
     ax_bw.set_title("bandwidth")

@@ -25,10 +25,12 @@ def attach(run: FioRun, title: str) -> None:
         import allure
     except ImportError:
         return
-    allure.attach(" ".join(run.argv), name=f"{title} command",
-                  attachment_type=allure.attachment_type.TEXT)
-    allure.attach(run.json_text(), name=f"{title} fio.json",
-                  attachment_type=allure.attachment_type.JSON)
+    allure.attach(
+        " ".join(run.argv), name=f"{title} command", attachment_type=allure.attachment_type.TEXT
+    )
+    allure.attach(
+        run.json_text(), name=f"{title} fio.json", attachment_type=allure.attachment_type.JSON
+    )
     try:
         png = plots.plot_run(run.result, title)
     except Exception as error:  # a plot must never break the measurement
@@ -37,33 +39,60 @@ def attach(run: FioRun, title: str) -> None:
     allure.attach(png, name=f"{title} bw/latency", attachment_type=allure.attachment_type.PNG)
 
 
-def record(request: pytest.FixtureRequest, cluster: Cluster, run: FioRun, *, profile: Profile,
-           target: FioTarget, node: Node) -> None:
+def record(
+    request: pytest.FixtureRequest,
+    cluster: Cluster,
+    run: FioRun,
+    *,
+    profile: Profile,
+    target: FioTarget,
+    node: Node,
+) -> None:
     recorder = perf_recorder(request)
     if recorder is None:
         return
     where = f"{target.label}@{node.name}"
     for fig in judge.figures(profile.name, run.result):
-        recorder.record(metric=fig.metric, value=fig.value, unit=fig.unit,
-                        direction=fig.direction, target=where, cluster=cluster)
+        recorder.record(
+            metric=fig.metric,
+            value=fig.value,
+            unit=fig.unit,
+            direction=fig.direction,
+            target=where,
+            cluster=cluster,
+        )
     recorder.verdict(target=where, cluster=cluster)
 
 
-def measure(request: pytest.FixtureRequest, cluster: Cluster, node: Node, *, profile: Profile,
-            target: FioTarget, settings: FioSettings, floors: dict[str, Floor]) -> FioRun:
+def measure(
+    request: pytest.FixtureRequest,
+    cluster: Cluster,
+    node: Node,
+    *,
+    profile: Profile,
+    target: FioTarget,
+    settings: FioSettings,
+    floors: dict[str, Floor],
+) -> FioRun:
     """Runs the profile, attaches and stores the figures, fails below the inventory's floor."""
     run = run_profile(node, profile, target, settings)
     title = f"{profile.name} on {target.label} from {node.name}"
     attach(run, title)
     errors = [j for j in run.result.jobs if j.error]
     if errors:
-        fail(expected="fio jobs finish without I/O errors",
-             found=", ".join(f"{j.name}: error {j.error}" for j in errors), host=node.label)
+        fail(
+            expected="fio jobs finish without I/O errors",
+            found=", ".join(f"{j.name}: error {j.error}" for j in errors),
+            host=node.label,
+        )
     record(request, cluster, run, profile=profile, target=target, node=node)
     problems = judge.below_floor(run.result, floors.get(profile.name))
     if problems:
-        fail(expected=f"{profile.name} on {target.label} at or above the inventory's floor",
-             found="; ".join(problems) + f" ({judge.summary(run.result)})", host=node.label,
-             fix="Find the bottleneck (network, OSD/backing disk, CPU) before certifying; "
-             "lower the floor only if it was wrong")
+        fail(
+            expected=f"{profile.name} on {target.label} at or above the inventory's floor",
+            found="; ".join(problems) + f" ({judge.summary(run.result)})",
+            host=node.label,
+            fix="Find the bottleneck (network, OSD/backing disk, CPU) before certifying; "
+            "lower the floor only if it was wrong",
+        )
     return run

@@ -51,8 +51,14 @@ def fio_argv(profile: Profile, target: FioTarget, settings: FioSettings) -> list
 def prefill_argv(target: FioTarget, settings: FioSettings) -> list[str]:
     """Writes the whole test region once (sequential 4 MiB), so reads hit allocated data."""
     return [
-        "fio", "--name=prefill", "--rw=write", "--bs=4M", "--iodepth=16", "--direct=1",
-        f"--size={settings.size}", "--output-format=json",
+        "fio",
+        "--name=prefill",
+        "--rw=write",
+        "--bs=4M",
+        "--iodepth=16",
+        "--direct=1",
+        f"--size={settings.size}",
+        "--output-format=json",
         *(f"--{k}={v}" for k, v in target.options.items()),
     ]
 

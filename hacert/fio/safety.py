@@ -66,8 +66,7 @@ def parse_lsblk(data: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
 def parse_wipefs(data: dict[str, Any]) -> list[str]:
     """``wipefs --no-act --json DEV`` → signature descriptions."""
     return [
-        f"{s.get('type', '?')} at offset {s.get('offset', '?')}"
-        for s in data.get("signatures", [])
+        f"{s.get('type', '?')} at offset {s.get('offset', '?')}" for s in data.get("signatures", [])
     ]
 
 
@@ -93,8 +92,13 @@ def inspect_device(node: Node, device: str) -> DeviceState:
     blkid = node.run(["blkid", "-p", "-o", "export", device])
     if blkid.ok:
         signatures += [f"blkid: {s}" for s in parse_blkid(blkid.stdout)]
-    return DeviceState(device=device, exists=True, signatures=tuple(signatures),
-                       mounts=tuple(mounts), children=tuple(children))
+    return DeviceState(
+        device=device,
+        exists=True,
+        signatures=tuple(signatures),
+        mounts=tuple(mounts),
+        children=tuple(children),
+    )
 
 
 def realpath(node: Node, path: str) -> str:
@@ -111,18 +115,24 @@ def refuse_block(state: DeviceState, scratch: list[str], resolved: dict[str, str
     if not state.exists:
         return f"refused: {state.device} is not a block device on this host"
     if not named:
-        return (f"refused: {state.device} is not named as a scratch target in the inventory; "
-                f"it holds: {state.describe()}")
+        return (
+            f"refused: {state.device} is not named as a scratch target in the inventory; "
+            f"it holds: {state.describe()}"
+        )
     if state.mounts:
         return f"refused: scratch device {state.device} is in use: {state.describe()}"
     return None
 
 
-def refuse_rbd(spec: str, scratch: list[str], watchers: list[str],
-               metadata: dict[str, str] | None = None) -> str | None:
+def refuse_rbd(
+    spec: str, scratch: list[str], watchers: list[str], metadata: dict[str, str] | None = None
+) -> str | None:
     if spec not in scratch:
-        mark = " (its image-meta says hacert.scratch=true, the inventory does not)" if (
-            metadata or {}).get("hacert.scratch") == "true" else ""
+        mark = (
+            " (its image-meta says hacert.scratch=true, the inventory does not)"
+            if (metadata or {}).get("hacert.scratch") == "true"
+            else ""
+        )
         return f"refused: RBD image {spec} is not a scratch image of the inventory{mark}"
     if watchers:
         return f"refused: scratch image {spec} is in use (watchers: {', '.join(watchers)})"

@@ -20,5 +20,6 @@ def sessions(node: Node) -> list[parse.Session]:
 
 
 def multipath_maps(node: Node) -> list[parse.MultipathMap]:
-    return parse.parse_multipath_maps(node.output(["multipathd", "show", "maps", "json"],
-                                                  timeout=30))
+    return parse.parse_multipath_maps(
+        node.output(["multipathd", "show", "maps", "json"], timeout=30)
+    )

@@ -31,8 +31,9 @@ class IscsiExpect(StrictModel):
         default_factory=list, description="initiator block devices fio may write to"
     )
     fio_devices: list[str] | None = Field(
-        default=None, description="devices fio runs on (default: the scratch devices); fio "
-        "refuses any that is not a scratch device"
+        default=None,
+        description="devices fio runs on (default: the scratch devices); fio "
+        "refuses any that is not a scratch device",
     )
     fio: FioSettings = Field(default_factory=FioSettings)
     floors: dict[str, Floor] = Field(default_factory=dict)

@@ -25,6 +25,7 @@ def logged_out(node: Node, target: str, portal: str, *, timeout: float = 120) ->
             if mine and all(s.devices for s in mine):
                 break
             if time.monotonic() > deadline:
-                raise InfrastructureError(f"restore: no session with devices to {target}",
-                                          host=node.label)
+                raise InfrastructureError(
+                    f"restore: no session with devices to {target}", host=node.label
+                )
             time.sleep(2)

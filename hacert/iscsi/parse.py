@@ -69,8 +69,13 @@ def parse_target(text: str) -> dict[str, list[Tpg]] | None:
         f = rest.split()
         if kind == "TPG":
             opts = dict(x.split("=", 1) for x in f[2:])
-            tpg = Tpg(f[0], int(f[1]), opts.get("enable") == "1", opts.get("auth") == "1",
-                      opts.get("demo") == "1")
+            tpg = Tpg(
+                f[0],
+                int(f[1]),
+                opts.get("enable") == "1",
+                opts.get("auth") == "1",
+                opts.get("demo") == "1",
+            )
             tpgs[(f[0], f[1])] = tpg
             targets.setdefault(f[0], []).append(tpg)
         elif kind == "LUN":
@@ -127,6 +132,12 @@ def parse_multipath_maps(data: dict[str, Any] | str) -> list[MultipathMap]:
     for m in doc.get("maps", []):
         paths = [p for g in m.get("path_groups", []) for p in g.get("paths", [])]
         active = [p for p in paths if p.get("chk_st") == "ready" and p.get("dm_st") == "active"]
-        out.append(MultipathMap(str(m.get("name")), len(paths) or int(m.get("paths", 0)),
-                                len(active), str(m.get("dm_st", ""))))
+        out.append(
+            MultipathMap(
+                str(m.get("name")),
+                len(paths) or int(m.get("paths", 0)),
+                len(active),
+                str(m.get("dm_st", "")),
+            )
+        )
     return out

@@ -19,5 +19,4 @@ def host_subsystems(node: Node) -> list[parse.Subsystem]:
     result = node.run(["nvme", "list-subsys", "-o", "json"], timeout=30)
     if not result.stdout.strip() and result.ok:
         return []
-    return parse.parse_list_subsys(node.run_json(["nvme", "list-subsys", "-o", "json"],
-                                                 timeout=30))
+    return parse.parse_list_subsys(node.run_json(["nvme", "list-subsys", "-o", "json"], timeout=30))

@@ -12,15 +12,18 @@ from hacert.nvmeof import commands
 
 
 @contextmanager
-def disconnected(node: Node, nqn: str, *, transport: str, address: str, service: str,
-                 timeout: float = 120) -> Iterator[None]:
+def disconnected(
+    node: Node, nqn: str, *, transport: str, address: str, service: str, timeout: float = 120
+) -> Iterator[None]:
     """``nvme disconnect -n NQN``; restored with ``nvme connect`` and a wait for a live path."""
     node.output(["nvme", "disconnect", "-n", nqn], timeout=60)
     try:
         yield
     finally:
-        node.run(["nvme", "connect", "-t", transport, "-a", address, "-s", service, "-n", nqn],
-                 timeout=90)
+        node.run(
+            ["nvme", "connect", "-t", transport, "-a", address, "-s", service, "-n", nqn],
+            timeout=90,
+        )
         deadline = time.monotonic() + timeout
         while True:
             subs = {s.nqn: s for s in commands.host_subsystems(node)}

@@ -90,8 +90,9 @@ def parse_list_subsys(data: Any) -> list[Subsystem]:
 
 
 def _subsystem(raw: dict[str, Any], extra: list[Path]) -> Subsystem:
-    return Subsystem(name=str(raw.get("Name", "")), nqn=str(raw["NQN"]),
-                     paths=tuple(_paths_of(raw) + extra))
+    return Subsystem(
+        name=str(raw.get("Name", "")), nqn=str(raw["NQN"]), paths=tuple(_paths_of(raw) + extra)
+    )
 
 
 # -- target side: nvmet configfs -----------------------------------------------------------

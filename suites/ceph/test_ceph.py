@@ -72,8 +72,9 @@ def test_osds_up_in(cluster: Cluster) -> None:
         findings.add(f"{len(dump.osds)} OSDs exist")
     for osd in dump.osds.values():
         if not osd.up or not osd.in_:
-            findings.add(f"osd.{osd.id} is {'up' if osd.up else 'down'}/"
-                         f"{'in' if osd.in_ else 'out'}")
+            findings.add(
+                f"osd.{osd.id} is {'up' if osd.up else 'down'}/{'in' if osd.in_ else 'out'}"
+            )
     findings.raise_if_any()
 
 
@@ -105,9 +106,7 @@ def test_no_full_osds(cluster: Cluster) -> None:
     dump = commands.osd_dump(cluster)
     usage = commands.osd_df(cluster)
     health = commands.health_detail(cluster)
-    findings = Findings(
-        expected=f"every OSD below the nearfull ratio ({dump.nearfull_ratio:.0%})"
-    )
+    findings = Findings(expected=f"every OSD below the nearfull ratio ({dump.nearfull_ratio:.0%})")
     for code in ("OSD_FULL", "OSD_BACKFILLFULL", "OSD_NEARFULL", "POOL_FULL", "POOL_NEARFULL"):
         if code in health.checks:
             findings.add(health.checks[code].describe())
@@ -132,8 +131,10 @@ def test_pool_replication(cluster: Cluster) -> None:
     allow_size_one = expect.allow_size_one_pools and cluster.is_lab
     findings = Findings(
         expected="pools "
-        + (", ".join(f"{p.name} size {p.size}/min_size {p.min_size}" for p in expect.pools)
-           or "with redundancy")
+        + (
+            ", ".join(f"{p.name} size {p.size}/min_size {p.min_size}" for p in expect.pools)
+            or "with redundancy"
+        )
         + ("" if allow_size_one else "; no replicated pool with size 1")
     )
     for want in expect.pools:
@@ -261,9 +262,13 @@ def test_rbd_images(cluster: Cluster) -> None:
     expect = commands.expect_of(cluster)
     if not expect.images:
         pytest.skip("not applicable: the inventory expects no RBD image")
-    findings = Findings(expected="images " + ", ".join(
-        f"{i.spec}" + (f" with {'/'.join(i.features)}" if i.features else "")
-        for i in expect.images))
+    findings = Findings(
+        expected="images "
+        + ", ".join(
+            f"{i.spec}" + (f" with {'/'.join(i.features)}" if i.features else "")
+            for i in expect.images
+        )
+    )
     for want in expect.images:
         image = commands.rbd_info(cluster, want.pool, want.name)
         if image is None:

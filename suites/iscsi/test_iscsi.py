@@ -21,10 +21,14 @@ def _targets_expected(cluster: Cluster) -> IscsiExpect:
 
 def _lio(node: Node) -> dict[str, list[Tpg]]:
     state = commands.target_state(node)
-    require(state is not None, expected="the LIO target configfs (/sys/kernel/config/target)",
-            found="not mounted / target_core_mod not loaded", host=node.label,
-            fix="modprobe -a target_core_mod iscsi_target_mod; "
-            "systemctl enable --now rtslib-fb-targetctl")
+    require(
+        state is not None,
+        expected="the LIO target configfs (/sys/kernel/config/target)",
+        found="not mounted / target_core_mod not loaded",
+        host=node.label,
+        fix="modprobe -a target_core_mod iscsi_target_mod; "
+        "systemctl enable --now rtslib-fb-targetctl",
+    )
     assert state is not None
     return state
 
@@ -65,18 +69,28 @@ def test_targets(node: Node, cluster: Cluster) -> None:
 def test_portals_luns(node: Node, cluster: Cluster) -> None:
     expect = _targets_expected(cluster)
     state = _lio(node)
-    findings = Findings(expected="; ".join(
-        f"{t.iqn}: portals {', '.join(t.portals) or 'any'}, "
-        f"{t.luns if t.luns is not None else 'any number of'} LUNs" for t in expect.targets))
+    findings = Findings(
+        expected="; ".join(
+            f"{t.iqn}: portals {', '.join(t.portals) or 'any'}, "
+            f"{t.luns if t.luns is not None else 'any number of'} LUNs"
+            for t in expect.targets
+        )
+    )
     for want in expect.targets:
         tpgs = state.get(want.iqn, [])
         portals = {p for t in tpgs for p in t.portals}
         luns = sum(len(t.luns) for t in tpgs)
-        missing = [p for p in want.portals if p not in portals and f"0.0.0.0:{p.split(':')[-1]}"
-                   not in portals]
+        missing = [
+            p
+            for p in want.portals
+            if p not in portals and f"0.0.0.0:{p.split(':')[-1]}" not in portals
+        ]
         if missing:
-            findings.add(f"{want.iqn}: portals {', '.join(missing)} missing "
-                         f"(has {', '.join(sorted(portals)) or 'none'})", node.label)
+            findings.add(
+                f"{want.iqn}: portals {', '.join(missing)} missing "
+                f"(has {', '.join(sorted(portals)) or 'none'})",
+                node.label,
+            )
         if want.luns is not None and luns != want.luns:
             findings.add(f"{want.iqn}: {luns} LUNs, not {want.luns}", node.label)
     findings.raise_if_any()
@@ -102,8 +116,10 @@ def test_acls_chap(node: Node, cluster: Cluster) -> None:
             where = f"{want.iqn} tpg{tpg.tag}"
             if want.acls is not None:
                 if tpg.demo_mode:
-                    findings.add(f"{where}: demo mode (generate_node_acls=1): any initiator "
-                                 "may log in", node.label)
+                    findings.add(
+                        f"{where}: demo mode (generate_node_acls=1): any initiator may log in",
+                        node.label,
+                    )
                 missing = sorted(set(want.acls) - set(tpg.acls))
                 extra = sorted(set(tpg.acls) - set(want.acls))
                 if missing:
@@ -164,8 +180,10 @@ def test_devices(node: Node, cluster: Cluster) -> None:
     expect = commands.expect_of(cluster)
     _sessions_expected(cluster)
     devices = [d for s in commands.sessions(node) if s.logged_in for d in s.devices]
-    findings = Findings(expected=f"at least {expect.min_devices or 1} device(s) behind the "
-                        "sessions, every scratch device present")
+    findings = Findings(
+        expected=f"at least {expect.min_devices or 1} device(s) behind the "
+        "sessions, every scratch device present"
+    )
     if len(devices) < (expect.min_devices or 1):
         findings.add(f"devices: {', '.join(devices) or 'none'}", node.label)
     for path in expect.scratch_devices:
@@ -189,6 +207,10 @@ def test_multipath(node: Node, cluster: Cluster) -> None:
         pytest.skip("not applicable: the inventory does not use multipath (expect.iscsi.multipath)")
     maps = commands.multipath_maps(node)
     bad = [m for m in maps if not m.healthy]
-    require(maps and not bad, expected="at least one multipath map, all paths active and ready",
-            found=", ".join(f"{m.name}: {m.active_paths}/{m.paths} paths, {m.dm_state}"
-                            for m in bad) or "no maps", host=node.label)
+    require(
+        maps and not bad,
+        expected="at least one multipath map, all paths active and ready",
+        found=", ".join(f"{m.name}: {m.active_paths}/{m.paths} paths, {m.dm_state}" for m in bad)
+        or "no maps",
+        host=node.label,
+    )

@@ -21,9 +21,13 @@ def _subsystems_expected(cluster: Cluster) -> NvmeofExpect:
 
 def _nvmet(node: Node) -> dict[str, TargetSubsystem]:
     state = commands.target_state(node)
-    require(state is not None, expected="the nvmet configfs (/sys/kernel/config/nvmet)",
-            found="absent (nvmet not loaded)", host=node.label,
-            fix="modprobe -a nvmet nvmet-tcp, then restore the target config (nvmetcli restore)")
+    require(
+        state is not None,
+        expected="the nvmet configfs (/sys/kernel/config/nvmet)",
+        found="absent (nvmet not loaded)",
+        host=node.label,
+        fix="modprobe -a nvmet nvmet-tcp, then restore the target config (nvmetcli restore)",
+    )
     assert state is not None
     return state
 
@@ -41,9 +45,13 @@ def _nvmet(node: Node) -> dict[str, TargetSubsystem]:
 def test_subsystems(node: Node, cluster: Cluster) -> None:
     expect = _subsystems_expected(cluster)
     state = _nvmet(node)
-    findings = Findings(expected="subsystems " + ", ".join(
-        f"{s.nqn}" + (f" with {s.namespaces} enabled namespace(s)" if s.namespaces else "")
-        for s in expect.subsystems))
+    findings = Findings(
+        expected="subsystems "
+        + ", ".join(
+            f"{s.nqn}" + (f" with {s.namespaces} enabled namespace(s)" if s.namespaces else "")
+            for s in expect.subsystems
+        )
+    )
     for want in expect.subsystems:
         sub = state.get(want.nqn)
         if sub is None:
@@ -54,8 +62,9 @@ def test_subsystems(node: Node, cluster: Cluster) -> None:
             findings.add(f"{want.nqn}: namespaces {', '.join(disabled)} disabled", node.label)
         enabled = sum(1 for on, _ in sub.namespaces.values() if on)
         if want.namespaces is not None and enabled != want.namespaces:
-            findings.add(f"{want.nqn}: {enabled} enabled namespaces, not {want.namespaces}",
-                         node.label)
+            findings.add(
+                f"{want.nqn}: {enabled} enabled namespaces, not {want.namespaces}", node.label
+            )
     findings.raise_if_any()
 
 
@@ -72,8 +81,11 @@ def test_subsystems(node: Node, cluster: Cluster) -> None:
 def test_ports_hosts(node: Node, cluster: Cluster) -> None:
     expect = _subsystems_expected(cluster)
     state = _nvmet(node)
-    findings = Findings(expected="; ".join(
-        f"{s.nqn} on {', '.join(s.ports) or 'some port'}" for s in expect.subsystems))
+    findings = Findings(
+        expected="; ".join(
+            f"{s.nqn} on {', '.join(s.ports) or 'some port'}" for s in expect.subsystems
+        )
+    )
     for want in expect.subsystems:
         sub = state.get(want.nqn)
         if sub is None:
@@ -83,13 +95,14 @@ def test_ports_hosts(node: Node, cluster: Cluster) -> None:
             findings.add(f"{want.nqn} is on no port", node.label)
         missing = sorted(set(want.ports) - set(sub.ports))
         if missing:
-            findings.add(f"{want.nqn}: not on {', '.join(missing)} (on "
-                         f"{', '.join(sub.ports) or 'none'})", node.label)
+            findings.add(
+                f"{want.nqn}: not on {', '.join(missing)} (on {', '.join(sub.ports) or 'none'})",
+                node.label,
+            )
         if want.allow_any_host is not None and sub.allow_any_host != want.allow_any_host:
             findings.add(f"{want.nqn}: attr_allow_any_host={int(sub.allow_any_host)}", node.label)
         if want.hosts is not None and sorted(want.hosts) != sorted(sub.hosts):
-            findings.add(f"{want.nqn}: allowed hosts {', '.join(sub.hosts) or 'none'}",
-                         node.label)
+            findings.add(f"{want.nqn}: allowed hosts {', '.join(sub.hosts) or 'none'}", node.label)
     findings.raise_if_any()
 
 
@@ -119,8 +132,12 @@ def test_connected(node: Node, cluster: Cluster) -> None:
         if sub is None or not sub.paths:
             findings.add(f"not connected to {nqn}", node.label)
         elif not any(p.live for p in sub.paths):
-            findings.add(f"{nqn}: no live path (" + ", ".join(
-                f"{p.name} {p.state}" for p in sub.paths) + ")", node.label)
+            findings.add(
+                f"{nqn}: no live path ("
+                + ", ".join(f"{p.name} {p.state}" for p in sub.paths)
+                + ")",
+                node.label,
+            )
     findings.raise_if_any()
 
 

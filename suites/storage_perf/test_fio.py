@@ -32,8 +32,11 @@ def _wait_ceph_healthy(cluster: Cluster, timeout: float) -> None:
     if not cluster.has_role("ceph-mon", "ceph-client"):
         return
     health = ceph.wait_health_ok(cluster, timeout)
-    require(health.ok, expected=f"HEALTH_OK within {timeout:g} s before the fio run",
-            found=f"{health.status}: " + "; ".join(c.describe() for c in health.checks.values()))
+    require(
+        health.ok,
+        expected=f"HEALTH_OK within {timeout:g} s before the fio run",
+        found=f"{health.status}: " + "; ".join(c.describe() for c in health.checks.values()),
+    )
 
 
 @pytest.mark.parametrize("profile_name", PROFILES)
@@ -51,23 +54,36 @@ def test_fio_rbd(cluster: Cluster, profile_name: str, request: pytest.FixtureReq
     profile = report.selected_profile(profile_name, expect.fio, "expect.ceph")
     specs = expect.fio_targets()
     if not specs:
-        pytest.skip("not applicable: no scratch RBD image in the inventory "
-                    "(expect.ceph.images[].scratch)")
+        pytest.skip(
+            "not applicable: no scratch RBD image in the inventory (expect.ceph.images[].scratch)"
+        )
     node = _client(cluster, "ceph-client")
     scratch = [i.spec for i in expect.scratch_images]
     for spec in specs:
         pool, _, name = spec.partition("/")
         _wait_ceph_healthy(cluster, expect.fio.health_timeout_s)
         info = ceph.rbd_info(cluster, pool, name)
-        require(info is not None, expected=f"fio target image {spec} exists",
-                found="it does not", fix=f"rbd create {spec} --size 1G")
-        reason = safety.refuse_rbd(spec, scratch, ceph.rbd_watchers(cluster, pool, name),
-                                   info.metadata if info else None)
+        require(
+            info is not None,
+            expected=f"fio target image {spec} exists",
+            found="it does not",
+            fix=f"rbd create {spec} --size 1G",
+        )
+        reason = safety.refuse_rbd(
+            spec, scratch, ceph.rbd_watchers(cluster, pool, name), info.metadata if info else None
+        )
         if reason:
             pytest.skip(reason)
         target = FioTarget.rbd(pool, name, expect.client_id)
-        report.measure(request, cluster, node, profile=profile, target=target,
-                       settings=expect.fio, floors=expect.floors)
+        report.measure(
+            request,
+            cluster,
+            node,
+            profile=profile,
+            target=target,
+            settings=expect.fio,
+            floors=expect.floors,
+        )
 
 
 @check(
@@ -85,21 +101,33 @@ def test_fio_krbd(cluster: Cluster, request: pytest.FixtureRequest) -> None:
         pytest.skip("not applicable: no scratch RBD image in the inventory")
     node = _client(cluster, "ceph-client")
     if not node.run(["test", "-d", "/sys/bus/rbd"]).ok:
-        pytest.skip(f"not applicable: the kernel of {node.name} cannot map RBD images "
-                    "(no rbd module: /sys/bus/rbd is missing; on the lab's container hosts "
-                    "modules cannot be loaded)")
+        pytest.skip(
+            f"not applicable: the kernel of {node.name} cannot map RBD images "
+            "(no rbd module: /sys/bus/rbd is missing; on the lab's container hosts "
+            "modules cannot be loaded)"
+        )
     image = expect.scratch_images[0]
     auth = ceph.client_args(cluster)
-    reason = safety.refuse_rbd(image.spec, [i.spec for i in expect.scratch_images],
-                               ceph.rbd_watchers(cluster, image.pool, image.name))
+    reason = safety.refuse_rbd(
+        image.spec,
+        [i.spec for i in expect.scratch_images],
+        ceph.rbd_watchers(cluster, image.pool, image.name),
+    )
     if reason:
         pytest.skip(reason)
     device = node.output(["rbd", *auth, "map", image.spec], timeout=60).strip()
     try:
         _wait_ceph_healthy(cluster, expect.fio.health_timeout_s)
         profile = report.selected_profile("seq-read-1m", expect.fio, "expect.ceph")
-        report.measure(request, cluster, node, profile=profile, target=FioTarget.block(device),
-                       settings=expect.fio, floors=expect.floors)
+        report.measure(
+            request,
+            cluster,
+            node,
+            profile=profile,
+            target=FioTarget.block(device),
+            settings=expect.fio,
+            floors=expect.floors,
+        )
     finally:
         node.run(["rbd", *auth, "unmap", device], timeout=60)
 
@@ -131,8 +159,15 @@ def _fio_on_scratch_devices(
     if "fio-client" not in node.roles:
         pytest.skip(f"not applicable: {node.name} has no fio-client role")
     for target in _block_targets(node, expect.fio_targets(), expect.scratch_devices):
-        report.measure(request, cluster, node, profile=profile, target=target,
-                       settings=expect.fio, floors=expect.floors)
+        report.measure(
+            request,
+            cluster,
+            node,
+            profile=profile,
+            target=target,
+            settings=expect.fio,
+            floors=expect.floors,
+        )
 
 
 @pytest.mark.parametrize("profile_name", PROFILES)
@@ -147,8 +182,9 @@ def _fio_on_scratch_devices(
     remediation="Check the network path to the portal, the target's backstore and the "
     "initiator's queue depth (node.session.queue_depth)",
 )
-def test_fio_iscsi(cluster: Cluster, node: Node, profile_name: str,
-                   request: pytest.FixtureRequest) -> None:
+def test_fio_iscsi(
+    cluster: Cluster, node: Node, profile_name: str, request: pytest.FixtureRequest
+) -> None:
     expect = cluster.expect.iscsi or IscsiExpect()
     _fio_on_scratch_devices(request, cluster, node, profile_name, expect, "expect.iscsi")
 
@@ -165,8 +201,9 @@ def test_fio_iscsi(cluster: Cluster, node: Node, profile_name: str,
     remediation="Check the fabric (MTU, NIC offloads), the target's backing device and the "
     "number of I/O queues (`nvme connect -i`)",
 )
-def test_fio_nvmeof(cluster: Cluster, node: Node, profile_name: str,
-                    request: pytest.FixtureRequest) -> None:
+def test_fio_nvmeof(
+    cluster: Cluster, node: Node, profile_name: str, request: pytest.FixtureRequest
+) -> None:
     expect = cluster.expect.nvmeof or NvmeofExpect()
     _fio_on_scratch_devices(request, cluster, node, profile_name, expect, "expect.nvmeof")
 
@@ -182,16 +219,19 @@ def test_fio_nvmeof(cluster: Cluster, node: Node, profile_name: str,
     profiles=("full",),
     remediation="Check DLM lock traffic, the shared disk's latency and the journal size",
 )
-def test_fio_gfs2_file(cluster: Cluster, node: Node, profile_name: str,
-                       request: pytest.FixtureRequest) -> None:
+def test_fio_gfs2_file(
+    cluster: Cluster, node: Node, profile_name: str, request: pytest.FixtureRequest
+) -> None:
     # Needs expect.gfs2.scratch_dirs / fio / floors (owned by the GFS2 model); until the
     # inventory names a scratch directory nothing is written.
     expect = cluster.expect.gfs2
     scratch_dirs: list[str] = list(getattr(expect, "scratch_dirs", None) or [])
     settings = getattr(expect, "fio", None)
     if not scratch_dirs or settings is None:
-        pytest.skip("not applicable: the inventory names no GFS2 scratch directory "
-                    "(expect.gfs2.scratch_dirs)")
+        pytest.skip(
+            "not applicable: the inventory names no GFS2 scratch directory "
+            "(expect.gfs2.scratch_dirs)"
+        )
     if "fio-client" not in node.roles:
         pytest.skip(f"not applicable: {node.name} has no fio-client role")
     profile = report.selected_profile(profile_name, settings, "expect.gfs2")
@@ -201,7 +241,14 @@ def test_fio_gfs2_file(cluster: Cluster, node: Node, profile_name: str,
         pytest.skip(reason)
     node.output(["mkdir", "-p", scratch_dirs[0]])
     try:
-        report.measure(request, cluster, node, profile=profile, target=FioTarget.file(path),
-                       settings=settings, floors=dict(getattr(expect, "floors", {}) or {}))
+        report.measure(
+            request,
+            cluster,
+            node,
+            profile=profile,
+            target=FioTarget.file(path),
+            settings=settings,
+            floors=dict(getattr(expect, "floors", {}) or {}),
+        )
     finally:
         node.run(["rm", "-f", "--", path])

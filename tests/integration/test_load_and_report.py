@@ -38,7 +38,12 @@ def test_allure_html_report_is_generated_with_check_labels(tmp_path: Path) -> No
     )
     report = tmp_path / "report"
     allure = ROOT / "node_modules" / ".bin" / "allure"
-    subprocess.run([str(allure), "generate", str(results), "-o", str(report), "--clean"], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [str(allure), "generate", str(results), "-o", str(report), "--clean"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     summary = json.loads((report / "widgets" / "summary.json").read_text())
     assert summary["statistic"]["passed"] == summary["statistic"]["total"] > 0
     junit = (tmp_path / "junit.xml").read_text()

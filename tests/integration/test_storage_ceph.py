@@ -24,20 +24,26 @@ pytestmark = [pytest.mark.lab, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def ceph_cluster() -> Iterator[Cluster]:
     """The lab's Ceph tier, brought up (idempotently) by lab/ceph/up.sh."""
-    probe = subprocess.run(["bash", "-c", "source lab/ceph/common.sh; lab_ssh $CEPH_HOST true"],
-                           cwd=ROOT, capture_output=True, timeout=30)
+    probe = subprocess.run(
+        ["bash", "-c", "source lab/ceph/common.sh; lab_ssh $CEPH_HOST true"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=30,
+    )
     if probe.returncode != 0:
         pytest.skip("the lab's ceph1 host is not running (python3 -m lab up --tier ceph)")
-    up = subprocess.run(["bash", "lab/ceph/up.sh"], cwd=ROOT, capture_output=True, text=True,
-                        timeout=400)
+    up = subprocess.run(
+        ["bash", "lab/ceph/up.sh"], cwd=ROOT, capture_output=True, text=True, timeout=400
+    )
     assert up.returncode == 0, up.stdout[-2000:] + up.stderr[-2000:]
     inventory = load_inventory(LAB_INVENTORY)
     yield Cluster(inventory.cluster("lab"), inventory, base=LAB_INVENTORY.parent)
 
 
 def _ceph_outcomes(tmp_path: Path, *extra: str) -> dict[str, set[str]]:
-    run, document = run_suite(tmp_path, "suites/ceph", "--cluster", "lab", "-p", "no:randomly",
-                              *extra)
+    run, document = run_suite(
+        tmp_path, "suites/ceph", "--cluster", "lab", "-p", "no:randomly", *extra
+    )
     assert document, run.stdout[-3000:] + run.stderr[-3000:]
     by_id: dict[str, set[str]] = {}
     for (check_id, _cluster, _host), outcome in outcomes(document).items():
@@ -52,8 +58,19 @@ def _failed(by_id: dict[str, set[str]]) -> set[str]:
 def test_ceph_suite_passes_on_the_lab(ceph_cluster: Cluster, tmp_path: Path) -> None:
     by_id = _ceph_outcomes(tmp_path)
     assert not _failed(by_id), by_id
-    for check_id in ("CEPH-001", "CEPH-002", "CEPH-003", "CEPH-004", "CEPH-005", "CEPH-006",
-                     "CEPH-007", "CEPH-008", "CEPH-009", "CEPH-010", "RBD-001"):
+    for check_id in (
+        "CEPH-001",
+        "CEPH-002",
+        "CEPH-003",
+        "CEPH-004",
+        "CEPH-005",
+        "CEPH-006",
+        "CEPH-007",
+        "CEPH-008",
+        "CEPH-009",
+        "CEPH-010",
+        "RBD-001",
+    ):
         assert "passed" in by_id[check_id], (check_id, by_id.get(check_id))
 
 
@@ -81,8 +98,9 @@ def test_size_one_pool_fails_ceph_006(ceph_cluster: Cluster, tmp_path: Path) -> 
 def test_fio_refuses_an_image_that_is_not_scratch(ceph_cluster: Cluster, tmp_path: Path) -> None:
     """rbd/hacert-other is not a scratch image: RBD-101 must refuse before fio writes."""
     node = ceph_cluster.node("ceph1")
-    node.output("rbd info rbd/hacert-other >/dev/null 2>&1 || rbd create rbd/hacert-other "
-                "--size 64M")
+    node.output(
+        "rbd info rbd/hacert-other >/dev/null 2>&1 || rbd create rbd/hacert-other --size 64M"
+    )
     data = yaml.safe_load(LAB_INVENTORY.read_text())
     lab = next(c for c in data["clusters"] if c["name"] == "lab")
     lab["expect"]["ceph"]["fio_images"] = ["rbd/hacert-other"]
@@ -90,8 +108,17 @@ def test_fio_refuses_an_image_that_is_not_scratch(ceph_cluster: Cluster, tmp_pat
     inventory.write_text(yaml.safe_dump(data))
     try:
         _run, document = run_suite(
-            tmp_path, "suites/storage_perf", "--inventory", str(inventory), "--cluster", "lab",
-            "-k", "test_fio_rbd and seq-write", "--perf-store", str(tmp_path / "perf.db"))
+            tmp_path,
+            "suites/storage_perf",
+            "--inventory",
+            str(inventory),
+            "--cluster",
+            "lab",
+            "-k",
+            "test_fio_rbd and seq-write",
+            "--perf-store",
+            str(tmp_path / "perf.db"),
+        )
         checks = [c for c in document["checks"] if c["check_id"] == "RBD-101"]
         assert checks and all(c["outcome"] == "skipped" for c in checks), checks
         assert "refused: RBD image rbd/hacert-other is not a scratch image" in checks[0]["message"]
@@ -103,8 +130,15 @@ def test_fio_refuses_an_image_that_is_not_scratch(ceph_cluster: Cluster, tmp_pat
 
 def test_fio_rbd_runs_and_records(ceph_cluster: Cluster, tmp_path: Path) -> None:
     run, document = run_suite(
-        tmp_path, "suites/storage_perf", "--cluster", "lab", "-k", "test_fio_rbd and rand-read",
-        "--perf-store", str(tmp_path / "perf.db"))
+        tmp_path,
+        "suites/storage_perf",
+        "--cluster",
+        "lab",
+        "-k",
+        "test_fio_rbd and rand-read",
+        "--perf-store",
+        str(tmp_path / "perf.db"),
+    )
     checks = [c for c in document["checks"] if c["check_id"] == "RBD-101"]
     assert checks and all(c["outcome"] == "passed" for c in checks), (checks, run.stdout[-2000:])
     assert (tmp_path / "perf.db").exists()

@@ -30,8 +30,15 @@ PORTAL = "10.213.0.31:3260"
 @pytest.fixture(scope="module")
 def labvm() -> Iterator[Cluster]:
     probe = subprocess.run(
-        ["bash", "-c", "source lab/ceph/common.sh; lab_ssh 10.213.0.32 true && "
-         "lab_ssh 10.213.0.31 true"], cwd=ROOT, capture_output=True, timeout=120)
+        [
+            "bash",
+            "-c",
+            "source lab/ceph/common.sh; lab_ssh 10.213.0.32 true && lab_ssh 10.213.0.31 true",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     if probe.returncode != 0:
         pytest.skip("the lab's VM tier is not running (python3 -m lab up --tier vm)")
     inventory = load_inventory(LAB_INVENTORY)
@@ -54,8 +61,16 @@ def _failed(by_id: dict[str, set[str]]) -> set[str]:
 def test_iscsi_and_nvmeof_suites_pass(labvm: Cluster, tmp_path: Path) -> None:
     by_id = _by_id(tmp_path, "suites/iscsi", "suites/nvmeof")
     assert not _failed(by_id), by_id
-    for check_id in ("ISCSI-001", "ISCSI-002", "ISCSI-003", "ISCSI-004", "ISCSI-005",
-                     "NVMEOF-001", "NVMEOF-002", "NVMEOF-003"):
+    for check_id in (
+        "ISCSI-001",
+        "ISCSI-002",
+        "ISCSI-003",
+        "ISCSI-004",
+        "ISCSI-005",
+        "NVMEOF-001",
+        "NVMEOF-002",
+        "NVMEOF-003",
+    ):
         assert "passed" in by_id[check_id], (check_id, by_id.get(check_id))
 
 
@@ -70,8 +85,9 @@ def test_logged_out_session_fails_iscsi_004(labvm: Cluster, tmp_path: Path) -> N
 
 def test_disconnected_controller_fails_nvmeof_003(labvm: Cluster, tmp_path: Path) -> None:
     before = nvme_state.snapshot(labvm)
-    with nvme_faults.disconnected(labvm.node("vm2"), NQN, transport="tcp",
-                                  address="10.213.0.31", service="4420"):
+    with nvme_faults.disconnected(
+        labvm.node("vm2"), NQN, transport="tcp", address="10.213.0.31", service="4420"
+    ):
         by_id = _by_id(tmp_path, "suites/nvmeof")
     assert nvme_state.snapshot(labvm) == before
     assert "failed" in by_id["NVMEOF-003"]
@@ -86,8 +102,17 @@ def test_fio_refuses_the_root_disk(labvm: Cluster, tmp_path: Path) -> None:
     inventory = tmp_path / "inventory.yaml"
     inventory.write_text(yaml.safe_dump(data))
     _run, document = run_suite(
-        tmp_path, "suites/storage_perf", "--inventory", str(inventory), "--cluster", "labvm",
-        "-k", "test_fio_iscsi and seq-write", "--perf-store", str(tmp_path / "perf.db"))
+        tmp_path,
+        "suites/storage_perf",
+        "--inventory",
+        str(inventory),
+        "--cluster",
+        "labvm",
+        "-k",
+        "test_fio_iscsi and seq-write",
+        "--perf-store",
+        str(tmp_path / "perf.db"),
+    )
     checks = [c for c in document["checks"] if c["check_id"] == "ISCSI-101"]
     assert checks and all(c["outcome"] == "skipped" for c in checks), checks
     message = checks[0]["message"]

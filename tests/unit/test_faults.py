@@ -128,11 +128,15 @@ def test_next_run_restores_a_fault_left_by_a_killed_run(
     assert journal.entries() == []
 
 
-def test_a_live_run_s_faults_are_not_restored_by_another_run(tmp_path: Path, loopback_sshd: LoopbackSshd) -> None:
+def test_a_live_run_s_faults_are_not_restored_by_another_run(
+    tmp_path: Path, loopback_sshd: LoopbackSshd
+) -> None:
     cluster = loop_cluster(tmp_path, loopback_sshd)
     journal = FaultJournal(tmp_path / "journal.json")
     marker = tmp_path / "live-fault"
-    with injected(cluster, "live", node=cluster.nodes[0], restore=f"rm -f {marker}", journal=journal):
+    with injected(
+        cluster, "live", node=cluster.nodes[0], restore=f"rm -f {marker}", journal=journal
+    ):
         cluster.nodes[0].run(["touch", str(marker)])
         assert restore_leftovers({"loop": cluster}, journal) == []
         assert marker.exists(), "the fault of a run that is still going must stay"

@@ -28,5 +28,11 @@ def test_every_module_imports_alone() -> None:
         "        failed.append(f'{name}: {error!r}')\n"
         "print('\\n'.join(failed))\n"
     )
-    run = subprocess.run([sys.executable, "-c", script, *modules], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", script, *modules],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.stdout.strip() == "", run.stdout + run.stderr

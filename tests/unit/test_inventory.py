@@ -82,8 +82,16 @@ INVALID: list[tuple[str, str, str]] = [
     ("unclosed bracket", "clusters: [\n", "bad YAML"),
     ("tab character", "clusters:\n\t- name: a\n", "bad YAML"),
     ("no clusters", "version: 1\n", "missing required key 'clusters'"),
-    ("duplicate key", f"clusters: [{{name: c, {HOST}}}]\nclusters: []\n", "duplicate key 'clusters'"),
-    ("password of the wrong type is not echoed", f"defaults: {{password: 12345678}}\nclusters: [{{name: c, {HOST}}}]\n", "defaults.password: Input should be a valid string"),
+    (
+        "duplicate key",
+        f"clusters: [{{name: c, {HOST}}}]\nclusters: []\n",
+        "duplicate key 'clusters'",
+    ),
+    (
+        "password of the wrong type is not echoed",
+        f"defaults: {{password: 12345678}}\nclusters: [{{name: c, {HOST}}}]\n",
+        "defaults.password: Input should be a valid string",
+    ),
     ("empty clusters", "clusters: []\n", "clusters"),
     (
         "unknown top-level key",
@@ -277,7 +285,10 @@ def test_unknown_cluster_option_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_a_malformed_password_is_never_echoed(tmp_path: Path) -> None:
-    path = write(tmp_path, "defaults: {password: [hunter2-xyz]}\nclusters: [{name: c, hosts: [{name: a, address: x}]}]\n")
+    path = write(
+        tmp_path,
+        "defaults: {password: [hunter2-xyz]}\nclusters: [{name: c, hosts: [{name: a, address: x}]}]\n",
+    )
     with pytest.raises(InventoryError) as caught:
         load_inventory(path)
     assert "defaults.password" in str(caught.value) and "hunter2" not in str(caught.value)

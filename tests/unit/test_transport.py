@@ -228,7 +228,9 @@ def test_open_connections_are_capped_least_recently_used_first(loopback_sshd: Lo
         pool.close_all()
 
 
-def test_testinfra_modules_run_through_the_hacert_transport(loopback_sshd: LoopbackSshd, pool: ConnectionPool) -> None:
+def test_testinfra_modules_run_through_the_hacert_transport(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
     from hacert.cluster import Node
     from hacert.inventory.model import HostSpec
     from hacert.testinfra_backend import testinfra_host

@@ -73,8 +73,12 @@ def test_luminous_osd_down_nearfull() -> None:
     st = parse.parse_status(load("luminous-status-osd-down.json"))
     assert st.nearfull is True and st.full is False
     assert st.num_up_osds == 1 and st.num_osds == 2
-    assert set(st.health.checks) == {"OSD_DOWN", "OSD_HOST_DOWN", "PG_AVAILABILITY",
-                                     "POOL_APP_NOT_ENABLED"}
+    assert set(st.health.checks) == {
+        "OSD_DOWN",
+        "OSD_HOST_DOWN",
+        "PG_AVAILABILITY",
+        "POOL_APP_NOT_ENABLED",
+    }
     assert st.health.checks["OSD_DOWN"].details == ()
     assert st.unclean_pgs == {"stale+active+clean": 101}
 

@@ -69,14 +69,27 @@ def test_extract_json_skips_warnings() -> None:
 
 def test_profiles_and_argv() -> None:
     profiles = load_profiles()
-    assert set(profiles) == {"seq-read-1m", "seq-write-1m", "rand-read-4k", "rand-write-4k",
-                             "mixed-4k"}
+    assert set(profiles) == {
+        "seq-read-1m",
+        "seq-write-1m",
+        "rand-read-4k",
+        "rand-write-4k",
+        "mixed-4k",
+    }
     assert profiles["rand-read-4k"].prefill and not profiles["seq-write-1m"].prefill
     settings = FioSettings(runtime_s=5, ramp_s=1, size="256M", iodepth=8)
     argv = fio_argv(profiles["mixed-4k"], FioTarget.rbd("rbd", "img", "hacert"), settings)
-    for option in ("--direct=1", "--time_based=1", "--runtime=5", "--ramp_time=1",
-                   "--iodepth=8", "--rwmixread=70", "--ioengine=rbd", "--clientname=hacert",
-                   "--output-format=json"):
+    for option in (
+        "--direct=1",
+        "--time_based=1",
+        "--runtime=5",
+        "--ramp_time=1",
+        "--iodepth=8",
+        "--rwmixread=70",
+        "--ioengine=rbd",
+        "--clientname=hacert",
+        "--output-format=json",
+    ):
         assert option in argv
     prefill = prefill_argv(FioTarget.block("/dev/sdb"), settings)
     assert "--filename=/dev/sdb" in prefill and "--rw=write" in prefill
@@ -112,7 +125,8 @@ def test_blank_scratch_device_allowed_via_symlink() -> None:
     link = "/dev/disk/by-id/scratch"
     assert safety.refuse_block(state, [link], {link: "/dev/zram0"}) is None
     assert "not a block device" in safety.refuse_block(
-        safety.DeviceState("/dev/nope", False), ["/dev/nope"], {})
+        safety.DeviceState("/dev/nope", False), ["/dev/nope"], {}
+    )
 
 
 def test_rbd_and_file_refusals() -> None:

@@ -41,4 +41,4 @@ def test_sessions_agree_with_iscsiadm() -> None:
     (session,) = parse.parse_sessions(load("sysfs-sessions-vm2.txt"))
     assert f"Target: {session.target}" in text
     assert "iSCSI Session State: LOGGED_IN" in text
-    assert f'Attached scsi disk {session.devices[0]}' in text
+    assert f"Attached scsi disk {session.devices[0]}" in text
