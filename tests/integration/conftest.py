@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAB_INVENTORY = ROOT / "inventory" / "lab.yaml"
 
 
-def _lab(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+def lab_cli(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lab", *args],
         cwd=ROOT,
@@ -29,7 +29,7 @@ def _lab(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="session")
 def lab_containers() -> Iterator[None]:
     """The container tier (3 cluster nodes + ceph1 host), up and healthy."""
-    up = _lab("up", "--tier", os.environ.get("HACERT_TEST_LAB_TIER", "containers"))
+    up = lab_cli("up", "--tier", os.environ.get("HACERT_TEST_LAB_TIER", "containers"))
     if up.returncode != 0:
         pytest.fail(f"lab up failed:\n{up.stdout[-3000:]}\n{up.stderr[-3000:]}")
     yield
