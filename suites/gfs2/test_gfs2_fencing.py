@@ -65,8 +65,8 @@ def test_fence_and_recover(
                 "--marker",
                 tool.path(f"{n.name}.held"),
                 "--timeout",
-                timeout * 2,
-                timeout=timeout * 2 + 60,
+                timeout * 3,  # the fence, the recovery and the rejoin each get `timeout`
+                timeout=timeout * 3 + 60,
             )
             for n in nodes
         ]
