@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from fixtures.targets import INVENTORY_PATH_KEY
 from hacert.checks import fail
 from hacert.cluster import Cluster
 from hacert.pacemaker.expect import PacemakerExpect
+from hacert.pacemaker.scenario import Scenario, scenario_run
 from hacert.pacemaker.view import PacemakerView, read_cluster
+from hacert.reporting import perf_recorder
 
 _VIEWS: dict[str, PacemakerView] = {}
 
@@ -36,3 +41,14 @@ def running(view: PacemakerView) -> PacemakerView:
             fix="Start the cluster: `pcs cluster start --all`",
         )
     return view
+
+
+@pytest.fixture
+def scenario(request: pytest.FixtureRequest, destructive_allowed: Cluster) -> Iterator[Scenario]:
+    """A destructive scenario on a settled cluster; afterwards the cluster restored and
+    verified as before. fixtures.selection holds the cluster's destructive lock meanwhile."""
+    cluster = destructive_allowed
+    base = request.config.stash[INVENTORY_PATH_KEY].parent
+    expect = cluster.expect.pacemaker or PacemakerExpect()
+    with scenario_run(cluster, expect, base, perf_recorder(request)) as running:
+        yield running

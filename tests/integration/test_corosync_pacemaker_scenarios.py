@@ -41,8 +41,8 @@ def test_every_scenario_runs_and_leaves_the_lab_identical(tmp_path: Path, lab: C
     before = snapshot(lab)
     outcomes = run_suite(
         tmp_path,
-        "suites/pacemaker/test_scenarios.py",
-        extra=("--allow-destructive", "-k", QUICK),
+        "suites/pacemaker",
+        extra=("-m", "destructive", "--allow-destructive", "-k", QUICK),
     )
     assert set(outcomes) == SCENARIOS, outcomes
     assert_only_failing(outcomes, set())

@@ -1,0 +1,101 @@
+"""Killing one cluster daemon (PCMK-103): how the node must recover, per daemon."""
+
+from __future__ import annotations
+
+import time
+
+from hacert.checks import fail, require
+from hacert.cluster import Node
+from hacert.pacemaker import faults, probe
+from hacert.pacemaker.scenario import Scenario, moved_off, online
+from hacert.pacemaker.status import FenceEvent
+from hacert.pacemaker.watch import watcher
+
+
+def fenced_and_rejoined(
+    s: Scenario, target: Node, daemon: str, history: list[FenceEvent], moving: list[str]
+) -> None:
+    if "fenced" not in s.timeline.marks:
+        s.wait_fenced(target.name, history, {target.name}, s.expect.recovery_timeout_s)
+    s.record(f"pacemaker.fence.kill-{daemon}", s.timeline.marks["fenced"], target.name)
+    if moving:
+        s.wait(
+            moved_off(target.name, moving),
+            what="resources recovered elsewhere",
+            avoid={target.name},
+            record=(f"pacemaker.recovery.kill-{daemon}", target.name),
+        )
+    s.wait(
+        online(target.name),
+        what=f"{target.name} rejoined",
+        avoid={target.name},
+        timeout=s.expect.settle_timeout_s,
+    )
+
+
+def _fresh_pids(target: Node, process: str, old: set[int]) -> set[int]:
+    fresh = faults.pids(target, process) if faults.wait_ssh(target, 5) else set()
+    return fresh - old
+
+
+def _respawned(s: Scenario, target: Node, process: str, pids: set[int]) -> None:
+    deadline = time.monotonic() + s.expect.recovery_timeout_s
+    while time.monotonic() < deadline:
+        fresh = _fresh_pids(target, process, pids)
+        if fresh:
+            s.timeline.mark("respawned", f"{process} respawned as {sorted(fresh)}")
+            return
+        time.sleep(0.5)
+    fail(
+        expected=f"{process} respawned on {target.name}",
+        found=f"not within {s.expect.recovery_timeout_s:g} s",
+        host=target.label,
+    )
+
+
+def respawned_or_fenced(
+    s: Scenario, target: Node, process: str, pids: set[int], history: list[FenceEvent]
+) -> str:
+    """Which way the node recovered: "fence" once fenced, "respawn" once the daemon is back,
+    the node online and no fence followed within the DC's decision time."""
+    deadline = time.monotonic() + s.expect.recovery_timeout_s
+    respawned_at: float | None = None
+    while time.monotonic() < deadline:
+        watching = watcher(s.cluster, {target.name})
+        done = [
+            e for e in s.new_fence_events(watching, target.name, history) if e.status == "success"
+        ]
+        if done:
+            s.timeline.mark("fenced", f"fence history: {done[0].action} of {target.name}: success")
+            s.timeline.note("outcome: fenced (the DC saw the controller gone before it respawned)")
+            return "fence"
+        if respawned_at is None and _fresh_pids(target, process, pids):
+            respawned_at = time.monotonic()
+        settled = respawned_at is not None and time.monotonic() - respawned_at > 10
+        if settled and online(target.name)(probe.status(watching)):
+            s.timeline.note("outcome: respawned without fencing")
+            return "respawn"
+        time.sleep(0.5)
+    fail(
+        expected=f"{process} respawned on {target.name}, or {target.name} fenced and back",
+        found=f"neither within {s.expect.recovery_timeout_s:g} s",
+        host=target.label,
+    )
+
+
+def respawned_without_fence(
+    s: Scenario, target: Node, daemon: str, pids: set[int], history: list[FenceEvent]
+) -> None:
+    """The daemon comes back with a new pid, the node stays online and nobody fences it."""
+    process = faults.DAEMONS[daemon]
+    _respawned(s, target, process, pids)
+    s.record(f"pacemaker.respawn.kill-{daemon}", s.timeline.marks["respawned"], target.name)
+    s.wait(online(target.name), what=f"{target.name} online", avoid={target.name})
+    time.sleep(8)  # the DC decides to fence within ~3 s of losing a node's controller
+    fenced = s.new_fence_events(watcher(s.cluster, {target.name}), target.name, history)
+    require(
+        not fenced,
+        expected=f"killing {process} does not fence {target.name}",
+        found="; ".join(f"{e.action} by {e.delegate}: {e.status}" for e in fenced),
+        host=target.label,
+    )
