@@ -71,9 +71,9 @@ DaemonOutcome = Literal["respawn", "fence", "respawn-or-fence"]
 # As Pacemaker 2.1 behaves (measured on the lab): the DC fences a node whose controller is
 # lost, and killing based takes the controller down with it; pacemakerd, fenced and attrd
 # are respawned without fencing (killing pacemakerd must never fence); a node whose corosync
-# dies is fenced. Killing execd races: the controller exits and pacemakerd respawns both,
-# and the DC fences the node only when it notices the controller gone first (seen in some
-# lab runs, not in others), so either outcome is correct as long as the node comes back.
+# dies is fenced. Killing execd goes either way on the lab: pacemakerd respawns it at once,
+# and in some runs (not all) the DC fences the node ~12 s later, so either outcome is correct
+# as long as the node comes back.
 DAEMON_OUTCOMES: dict[str, DaemonOutcome] = {
     "corosync": "fence",
     "pacemakerd": "respawn",

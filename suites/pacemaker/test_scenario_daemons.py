@@ -40,9 +40,9 @@ def test_kill_daemon(scenario: Scenario, daemon: str) -> None:
         f"kill -9 {process} (pids {sorted(pids)}) on {target.name}; expected: {outcome}"
     )
     faults.kill_daemon(target, process)
-    if outcome == "respawn-or-fence":
-        outcome = daemon_kill.respawned_or_fenced(s, target, process, pids, history)
     if outcome == "fence":
         daemon_kill.fenced_and_rejoined(s, target, daemon, history, moving)
-    else:
+    elif outcome == "respawn":
         daemon_kill.respawned_without_fence(s, target, daemon, pids, history)
+    else:
+        daemon_kill.respawned_or_fenced(s, target, daemon, pids, history, moving=moving)
