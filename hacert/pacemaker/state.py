@@ -7,7 +7,6 @@ and each node's firewall, so a restore can be *proven*, not assumed.
 
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -17,6 +16,7 @@ from hacert.errors import InfrastructureError
 from hacert.pacemaker import probe
 from hacert.pacemaker.cib import VOLATILE_PROPERTIES, parse_cib
 from hacert.pacemaker.xmlutil import parse_xml
+from hacert.state import differences as state_differences
 
 IPTABLES_TAG = "hacert"
 _ATTRIBUTE_SETS = frozenset({"instance_attributes", "meta_attributes", "cluster_property_set"})
@@ -42,26 +42,41 @@ def _drop_volatile(configuration: ET.Element) -> None:
                     changed = True
 
 
-def configuration_parts(cib_text: str) -> dict[str, str]:
-    """``section/tag#id`` -> digest of each configured object (property, resource, constraint…).
-
-    Comparing parts says *what* changed, not merely that something did.
-    """
+def configuration_parts(cib_text: str) -> dict[str, dict[str, str]]:
+    """``section/tag#id`` -> each configured object (property, resource, constraint…) as
+    ``{sub-element path: its attributes}``, so a difference names the very nvpair or op."""
     root = parse_xml(cib_text, "cibadmin -Q")
     configuration = root.find("configuration")
     if configuration is None:
         return {}
     _drop_volatile(configuration)
-    parts: dict[str, str] = {}
+    parts: dict[str, dict[str, str]] = {}
     for section in configuration:
         children = list(section)
         if section.tag == "crm_config":
             children = [nv for cps in section for nv in cps]
         for child in children:
             key = f"{section.tag}/{child.tag}#{child.get('id') or child.get('name')}"
-            text = ET.canonicalize(ET.tostring(child, encoding="unicode"), strip_text=True)
-            parts[key] = hashlib.sha256(text.encode()).hexdigest()[:12]
+            parts[key] = _described(child)
     return parts
+
+
+def _attributes(element: ET.Element) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted(element.attrib.items()) if k != "id")
+
+
+def _described(element: ET.Element) -> dict[str, str]:
+    described = {".": _attributes(element)}
+
+    def walk(parent: ET.Element, prefix: str) -> None:
+        for index, child in enumerate(parent):
+            ident = child.get("id") or child.get("name") or str(index)
+            path = f"{prefix}{child.tag}#{ident}"
+            described[path] = _attributes(child)
+            walk(child, f"{path}/")
+
+    walk(element, "")
+    return described
 
 
 def firewall(node: Node) -> str:
@@ -100,10 +115,7 @@ def snapshot(cluster: Cluster) -> dict[str, Any]:
         "rsc_defaults": cib.rsc_defaults,
         "configuration": configuration_parts(text),
         "failures": sorted(f"{f.op_key}@{f.node}" for f in status.failures),
-        "firewall": {
-            n.name: hashlib.sha256(w.encode()).hexdigest()[:16]
-            for n, w in zip(nodes, walls, strict=True)
-        },
+        "firewall": {n.name: sorted(w.splitlines()) for n, w in zip(nodes, walls, strict=True)},
         "hacert_rules": {
             n.name: [line for line in w.splitlines() if IPTABLES_TAG in line]
             for n, w in zip(nodes, walls, strict=True)
@@ -119,16 +131,5 @@ def _firewall_or_error(node: Node) -> str:
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """What changed between two snapshots, one line per difference."""
-    lines: list[str] = []
-    for key in sorted(set(before) | set(after)):
-        a, b = before.get(key), after.get(key)
-        if a == b:
-            continue
-        if isinstance(a, dict) and isinstance(b, dict):
-            for sub in sorted(set(a) | set(b)):
-                if a.get(sub) != b.get(sub):
-                    lines.append(f"{key}.{sub}: {a.get(sub)!r} -> {b.get(sub)!r}")
-        else:
-            lines.append(f"{key}: {a!r} -> {b!r}")
-    return lines
+    """What changed between two snapshots, one line per changed leaf."""
+    return state_differences(before, after)
