@@ -7,7 +7,7 @@ from collections import defaultdict
 import pytest
 
 from hacert.checks import Findings, check, require
-from hacert.pacemaker import probe, rules
+from hacert.pacemaker import controller, probe, rules, sbd, timing
 from hacert.pacemaker.cib import score_number
 from hacert.pacemaker.expect import PacemakerExpect
 from hacert.pacemaker.view import PacemakerView
@@ -542,4 +542,102 @@ def test_location_honoured(running: PacemakerView) -> None:
         )
         if problem:
             findings.add(f"{loc.id}: {problem}")
+    findings.raise_if_any()
+
+
+_SBD: dict[str, list[sbd.SbdNode]] = {}
+
+
+@pytest.fixture
+def sbd_nodes(view: PacemakerView) -> list[sbd.SbdNode]:
+    """Each pacemaker node's sbd service state and sbd settings (read once per cluster)."""
+    if view.cluster.name not in _SBD:
+        _SBD[view.cluster.name] = sbd.read_nodes(view.nodes)
+    return _SBD[view.cluster.name]
+
+
+@check(
+    "PCMK-024",
+    "Every node's controller is settled",
+    severity="critical",
+    profiles=READ_ONLY,
+    remediation="Find what keeps the cluster busy: `crm_mon -1`, `crmadmin -S <node>`, "
+    "`crm_simulate -sL`; a node stuck in S_ELECTION/S_PENDING needs its pacemaker restarted "
+    "(`pcs cluster stop <node> && pcs cluster start <node>`)",
+)
+def test_controllers_settled(running: PacemakerView) -> None:
+    names = [n.name for n in running.nodes]
+    dc, problems = controller.wait_settled(lambda: controller.read(running.reporter, names))
+    findings = Findings(
+        expected=f"`crmadmin -S`: the DC ({dc or 'none'}) in S_IDLE, every other controller "
+        "in S_NOT_DC (asked again for 10 s)"
+    )
+    for name, problem in problems.items():
+        findings.add(problem, running.cluster.node(name).label if name else None)
+    findings.raise_if_any()
+
+
+@check(
+    "PCMK-025",
+    "Fencing timeout leaves room for the fence devices",
+    severity="critical",
+    profiles=ACCEPTANCE,
+    remediation="Raise the cluster's fencing timeout above the devices' own timeouts (and "
+    "1.2 x SBD msgwait): `pcs property set stonith-timeout=<seconds>s` "
+    "(Pacemaker 3: fencing-timeout)",
+)
+def test_fencing_timeout(running: PacemakerView, sbd_nodes: list[sbd.SbdNode]) -> None:
+    judgement = timing.judge_fencing_timeout(running.cib, sbd.figure_s(sbd_nodes, running.cib))
+    require(
+        not judgement.problems,
+        expected="stonith-timeout / fencing-timeout >= every fence device's "
+        "pcmk_reboot_timeout, pcmk_off_timeout and power_timeout, and >= 1.2 x SBD msgwait",
+        found=f"{judgement.setting} ({judgement.timeout_s:g}s) < " + ", ".join(judgement.problems),
+        host=running.reporter.label,
+    )
+
+
+@check(
+    "PCMK-026",
+    "priority-fencing-delay is set on a two-node cluster",
+    severity="normal",
+    profiles=ACCEPTANCE,
+    remediation="`pcs property set priority-fencing-delay=15s` (with `priority` meta on the "
+    "important resources), or a delay on one fence device: `pcs stonith update <dev> "
+    "pcmk_delay_max=15s`",
+)
+def test_priority_fencing_delay(running: PacemakerView) -> None:
+    nodes = len(running.nodes)
+    if nodes != 2:
+        pytest.skip(f"not applicable: {nodes} nodes (a fence race needs exactly 2)")
+    delay = timing.fencing_delay(running.cib)
+    require(
+        delay is not None,
+        expected="priority-fencing-delay > 0 (or pcmk_delay_base/pcmk_delay_max > 0 on a "
+        "fence device)",
+        found="priority-fencing-delay "
+        + (running.cib.properties.get("priority-fencing-delay") or "unset")
+        + ", no fence device delay",
+        host=running.reporter.label,
+    )
+
+
+@check(
+    "PCMK-027",
+    "SBD is consistent where it is used",
+    severity="critical",
+    profiles=ACCEPTANCE,
+    remediation="Copy one sbd file to every node (/etc/default/sbd or /etc/sysconfig/sbd) with "
+    "SBD_WATCHDOG_DEV set, `systemctl enable sbd` on every node; diskless SBD: `pcs property "
+    "set stonith-watchdog-timeout=<2 x SBD_WATCHDOG_TIMEOUT>`; then restart the cluster",
+)
+def test_sbd_consistent(running: PacemakerView, sbd_nodes: list[sbd.SbdNode]) -> None:
+    if not sbd.used(sbd_nodes):
+        pytest.skip("not applicable: SBD is not used on this cluster")
+    findings = Findings(
+        expected="sbd enabled and one sbd configuration on every node, SBD_WATCHDOG_DEV set; "
+        "diskless: stonith-watchdog-timeout >= 2 x SBD_WATCHDOG_TIMEOUT"
+    )
+    for host, problem in sbd.problems(sbd_nodes, running.cib):
+        findings.add(problem, host)
     findings.raise_if_any()
