@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from hacert.checks import Findings, check, require
-from hacert.corosync import conf
+from hacert.corosync import conf, qdevice, resolve
 from hacert.corosync.expect import CorosyncExpect
 from hacert.corosync.view import NodeView
 
@@ -346,4 +347,56 @@ def test_nodelist_matches_inventory(views: list[NodeView], expect: CorosyncExpec
         name = view.config.get("totem.cluster_name")
         if expect.cluster_name and name != expect.cluster_name:
             findings.add(f"cluster_name {name}", view.label)
+    findings.raise_if_any()
+
+
+@check(
+    "COROSYNC-014",
+    "The quorum device is connected where one is configured",
+    severity="critical",
+    profiles=READ_ONLY,
+    remediation="Start and enable the qdevice client on every node (`systemctl enable --now "
+    "corosync-qdevice`), check the qnetd host is reachable on TCP 5403 and its certificates "
+    "(`pcs quorum device status`)",
+)
+def test_qdevice_connected(views: list[NodeView]) -> None:
+    with_device = [v for v in views if qdevice.configured(v.config)]
+    if not with_device:
+        pytest.skip("not applicable: no quorum device configured")
+    findings = Findings(expected="`corosync-qdevice-tool -s` says State: Connected on every node")
+    for view in views:
+        if not qdevice.configured(view.config):
+            findings.add("no quorum.device in this node's corosync configuration", view.label)
+            continue
+        connected, found = qdevice.status(view.node)
+        if not connected:
+            findings.add(found, view.label)
+    findings.raise_if_any()
+
+
+def _node_names(view: NodeView) -> list[str]:
+    if view.conf_text:
+        return conf.node_names(view.conf)
+    return [str(v) for k, v in sorted(view.config.items()) if k.endswith(".name")]
+
+
+@check(
+    "COROSYNC-015",
+    "Every cluster node name resolves on every node",
+    severity="normal",
+    profiles=READ_ONLY,
+    remediation="Make every node name of corosync.conf resolvable on every node: add "
+    "`<address> <name>` lines to /etc/hosts (or fix DNS), check with `getent ahosts <name>`",
+)
+def test_names_resolve(views: list[NodeView]) -> None:
+    names = sorted({name for view in views for name in _node_names(view)})
+    findings = Findings(expected=f"`getent ahosts` resolves {', '.join(names)} on every node")
+
+    def unresolved(view: NodeView) -> list[str]:
+        return [name for name in names if not resolve.resolve(view.node, name)]
+
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(views)))) as pool:
+        for view, missing in zip(views, pool.map(unresolved, views), strict=True):
+            for name in missing:
+                findings.add(f"cannot resolve {name}", view.label)
     findings.raise_if_any()
