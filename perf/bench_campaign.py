@@ -28,6 +28,7 @@ from hacert.transport import ConnectionPool
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTLE_S = 180
+STABLE_S = 10
 
 
 @dataclass
@@ -52,6 +53,20 @@ def _clusters(inventory_path: Path, names: list[str], pool: ConnectionPool) -> l
     ]
 
 
+def _stable_snapshot(cluster: Cluster) -> dict[str, Any]:
+    """A snapshot that two readings STABLE_S apart agree on: a cluster still finishing a
+    recovery (a resource agent rewriting its utilization, say) is not a baseline."""
+    deadline = time.monotonic() + SETTLE_S
+    current = snapshot(cluster)
+    while time.monotonic() < deadline:
+        time.sleep(STABLE_S)
+        again = snapshot(cluster)
+        if not differences(current, again):
+            return again
+        current = again
+    return current
+
+
 def _settled_differences(cluster: Cluster, before: dict[str, Any]) -> list[str]:
     deadline = time.monotonic() + SETTLE_S
     while True:
@@ -67,7 +82,7 @@ def run_round(
     pool = ConnectionPool()
     try:
         clusters = _clusters(inventory, names, pool)
-        before = {c.name: snapshot(c) for c in clusters}
+        before = {c.name: _stable_snapshot(c) for c in clusters}
         results = work / f"round{number}.json"
         command = [
             sys.executable,

@@ -66,8 +66,8 @@ def respawned_or_fenced(
 ) -> None:
     """Either way is right, as long as the node comes back: fenced (then as
     fenced_and_rejoined), or the daemon respawned and the node online, unfenced,
-    QUIET_S after the kill (on the lab's 2.1.5 an execd kill was fenced ~12 s after it,
-    when the daemon had long respawned and the node looked online, in some runs only)."""
+    QUIET_S after the kill (on the lab's 2.1.5 an execd kill was fenced ~12 s after it, when
+    the daemon had long respawned and the node looked online, in some runs only)."""
     process = faults.DAEMONS[daemon]
     deadline = time.monotonic() + s.expect.recovery_timeout_s
     while time.monotonic() < deadline:
