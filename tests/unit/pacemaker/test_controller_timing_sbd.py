@@ -242,8 +242,9 @@ def test_sbd_devices_quotes_and_comments() -> None:
 
 
 def test_msgwait_from_sbd_dump() -> None:
-    # The line as sbd 1.5.2's binary formats it ("Timeout (msgwait)  : %lu").
-    assert sbd.parse_msgwait("Timeout (watchdog) : 5\nTimeout (msgwait)  : 10\n") == 10.0
+    # `sbd -d DEV -1 15 -4 30 create` then `sbd -d DEV dump`, sbd 1.5.2 on a loop device
+    dump = (DATA / "sbd-dump.1.5.2.msgwait30.txt").read_text()
+    assert sbd.parse_msgwait(dump) == 30.0
     assert sbd.parse_msgwait("") is None
 
 
