@@ -34,7 +34,7 @@ for vm in "${VMS[@]}"; do
       >"$LAB_STATE/power/$vm/$action"
     chmod 755 "$LAB_STATE/power/$vm/$action"
   done
-  state=$(bash "$VM_DIR/vmctl.sh" on "$vm")
+  state=$(bash "$VM_DIR/vmctl.sh" on "$vm" 9>&-)  # qemu must not inherit (hold) the lock
   step "$vm: $state (qemu pid $(vm_pid "$vm"))"
 done
 
