@@ -66,7 +66,8 @@ done
 wait_for 120 "vm1: iSCSI target and nvmet" vm_ssh vm1 \
   'systemctl is-active hacert-vm-services && test -e /sys/kernel/config/nvmet/ports/1/subsystems/nqn.2026-11.org.hacert.lab:nvme1'
 vm_ssh vm2 'systemctl is-active -q hacert-vm-services || systemctl restart hacert-vm-services' || true
-wait_for 120 "vm2: iSCSI disk and NVMe/TCP namespace" vm_ssh vm2 \
+# after the target VM restarted, the initiators reconnect on their own retry timers (minutes)
+wait_for 300 "vm2: iSCSI disk and NVMe/TCP namespace" vm_ssh vm2 \
   'ls /dev/disk/by-path/ | grep -q iscsi-iqn.2026-11.org.hacert.lab:disk1 && ls /dev/nvme*n1'
 
 bash "$VM_DIR/status.sh"
