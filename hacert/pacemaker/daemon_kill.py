@@ -40,12 +40,20 @@ def _fresh_pids(target: Node, process: str, old: set[int]) -> set[int]:
     return fresh - old
 
 
+def _marked_respawned(s: Scenario, target: Node, process: str, pids: set[int]) -> bool:
+    """True once ``process`` runs again with a new pid (marked "respawned" on the timeline)."""
+    if "respawned" not in s.timeline.marks:
+        fresh = _fresh_pids(target, process, pids)
+        if not fresh:
+            return False
+        s.timeline.mark("respawned", f"{process} respawned as {sorted(fresh)}")
+    return True
+
+
 def _respawned(s: Scenario, target: Node, process: str, pids: set[int]) -> None:
     deadline = time.monotonic() + s.expect.recovery_timeout_s
     while time.monotonic() < deadline:
-        fresh = _fresh_pids(target, process, pids)
-        if fresh:
-            s.timeline.mark("respawned", f"{process} respawned as {sorted(fresh)}")
+        if _marked_respawned(s, target, process, pids):
             return
         time.sleep(0.5)
     fail(
@@ -80,11 +88,8 @@ def respawned_or_fenced(
             s.timeline.note("outcome: fenced")
             fenced_and_rejoined(s, target, daemon, history, moving)
             return
-        if "respawned" not in s.timeline.marks:
-            fresh = _fresh_pids(target, process, pids)
-            if fresh:
-                s.timeline.mark("respawned", f"{process} respawned as {sorted(fresh)}")
-        quiet = "respawned" in s.timeline.marks and s.timeline.now() >= QUIET_S
+        respawned = _marked_respawned(s, target, process, pids)
+        quiet = respawned and s.timeline.now() >= QUIET_S
         if quiet and online(target.name)(probe.status(watching)):
             s.timeline.note(f"outcome: respawned, {target.name} online and not fenced")
             s.record(f"pacemaker.respawn.kill-{daemon}", s.timeline.marks["respawned"], target.name)
