@@ -1,6 +1,9 @@
 #!/bin/bash
 # Runs ON ceph1 (piped over ssh by up.sh): a one-host Ceph cluster from Debian's packages,
 # no cephadm. Every step is guarded, so a second run only makes sure the daemons run.
+# Every ceph/rbd call and every daemon start is bounded: after an unclean stop (the machine's
+# processes killed, the disk kept) the monitor still lists dead OSDs as up for 15 minutes, and
+# an unbounded `rbd info` would wait for them. CEPH_WIPE=1 first removes all Ceph state.
 # Parameters come from the environment (defaults below).
 set -euo pipefail
 
@@ -17,6 +20,17 @@ CLIENT=${CEPH_CLIENT:-hacert}
 CONF=/etc/ceph/ceph.conf
 
 log() { printf 'ceph1: %s\n' "$*"; }
+ceph() { timeout 30 /usr/bin/ceph "$@"; }
+rbd() { timeout 60 /usr/bin/rbd "$@"; }
+
+if [ "${CEPH_WIPE:-0}" = 1 ]; then
+    timeout 60 systemctl stop "ceph-osd@*" "ceph-mgr@*" "ceph-mon@*" || true
+    pkill -9 -x ceph-osd || true; pkill -9 -x ceph-mgr || true; pkill -9 -x ceph-mon || true
+    systemctl reset-failed "ceph-*" 2>/dev/null || true
+    rm -rf /var/lib/ceph/mon/* /var/lib/ceph/mgr/* /var/lib/ceph/osd/* /var/lib/ceph/tmp/* /var/lib/ceph/crash/* \
+        /var/lib/ceph/bootstrap-osd/ceph.keyring /etc/ceph/*
+    log "wiped all Ceph state (daemons stopped, mon/mgr/osd data and keys removed)"
+fi
 
 # -- configuration and keys --------------------------------------------------------------
 if [ ! -s "$CONF" ]; then
@@ -78,7 +92,24 @@ fi
 
 enable_now() {  # survive a host reboot: pulled in by multi-user.target (ceph*.target are masked)
     systemctl add-wants multi-user.target "$1" >/dev/null 2>&1 || true
-    systemctl is-active --quiet "$1" || systemctl start "$1"
+    systemctl reset-failed "$1" 2>/dev/null || true
+    systemctl is-active --quiet "$1" || timeout 60 systemctl start "$1"
+}
+daemon_state() {  # the daemon's own word (admin socket), "" when it does not answer
+    timeout 5 /usr/bin/ceph daemon "$1" status 2>/dev/null \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin).get("state", ""))' 2>/dev/null || true
+}
+osd_active() {  # wait until osd.$1 itself says it is active; show its journal when it does not
+    local state=""
+    for _ in $(seq 1 90); do
+        state=$(daemon_state "osd.$1")
+        [ "$state" = active ] && return 0
+        systemctl is-failed --quiet "ceph-osd@$1" && break  # systemd gave up restarting it
+        sleep 1
+    done
+    log "osd.$1 not active (state '${state:-no answer}'; unit $(systemctl is-active "ceph-osd@$1")):"
+    journalctl -u "ceph-osd@$1" -n 15 --no-pager -o cat 2>&1 | sed 's/^/    /' || true
+    return 1
 }
 
 # -- monitor -------------------------------------------------------------------------------
@@ -89,7 +120,7 @@ if [ ! -e "$MON_DIR/done" ]; then
         /var/lib/ceph/tmp/monmap >/dev/null
     chown ceph:ceph /var/lib/ceph/tmp/monmap
     install -d -o ceph -g ceph "$MON_DIR"
-    sudo -u ceph ceph-mon --mkfs -i "$HOST" --monmap /var/lib/ceph/tmp/monmap \
+    timeout 60 sudo -u ceph ceph-mon --mkfs -i "$HOST" --monmap /var/lib/ceph/tmp/monmap \
         --keyring /etc/ceph/ceph.mon.keyring
     touch "$MON_DIR/done"
     chown ceph:ceph "$MON_DIR/done"
@@ -131,13 +162,16 @@ for id in $(seq 0 $((NUM_OSDS - 1))); do
         ceph-authtool --create-keyring "$dir/keyring" --name "osd.$id" --add-key "$secret" >/dev/null
         chown -R ceph:ceph "$dir"
         chmod 0600 "$dir/keyring"
-        sudo -u ceph ceph-osd -i "$id" --mkfs --osd-uuid "$uuid" --osd-data "$dir" 2>&1 \
+        timeout 120 sudo -u ceph ceph-osd -i "$id" --mkfs --osd-uuid "$uuid" --osd-data "$dir" 2>&1 \
             | grep -v -e '^$' -e 'bluestore(' -e '_read_fsid unparsable' -e 'unable to get device name' || true
         touch "$dir/ready"
         chown ceph:ceph "$dir/ready"
         log "created osd.$id ($(du -h --apparent-size "$dir/block" | cut -f1) sparse, $(du -h "$dir/block" | cut -f1) used)"
     fi
     enable_now "ceph-osd@$id"
+done
+for id in $(seq 0 $((NUM_OSDS - 1))); do
+    osd_active "$id"
 done
 
 # -- pool, image, client key -------------------------------------------------------------------
