@@ -8,7 +8,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 lab_ssh() {  # lab_ssh ADDRESS COMMAND...  (host keys change whenever the lab is rebuilt)
     local addr=$1; shift
-    timeout "${LAB_SSH_TIMEOUT:-900}" ssh -i "$KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    timeout --foreground "${LAB_SSH_TIMEOUT:-900}" ssh -i "$KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
         -o LogLevel=ERROR -o ConnectTimeout=5 "root@$addr" "$@"
 }
 

@@ -24,9 +24,9 @@ vm_pid() {
   local pid; pid=$(cat "$f")
   [[ -n "$pid" && -d /proc/$pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "process=hacert-$1 " && echo "$pid"
 }
-vm_ssh() {
+vm_ssh() {  # bounded: a VM that hangs mid-command must not hang `lab up`
   local vm=$1; shift
-  ssh -i "$LAB_KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+  timeout --foreground "${VM_SSH_TIMEOUT:-600}" ssh -i "$LAB_KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
     -o LogLevel=ERROR -o ConnectTimeout=20 -o KexAlgorithms=curve25519-sha256 \
     -o ControlMaster=auto -o "ControlPath=$VMS_DIR/.ssh-%n" -o ControlPersist=30 \
     "root@$(vm_ip "$vm")" "$@"
