@@ -21,6 +21,15 @@ start() {
   if [[ -f "$D/root.qcow2" && "$IMG/root.img" -nt "$D/root.qcow2.base" ]]; then
     rm -f "$D/root.qcow2"
   fi
+  # A qemu killed mid-write (cache=unsafe) can leave a corrupt overlay; leaked clusters (3) are harmless.
+  if [[ -f "$D/root.qcow2" ]]; then
+    local rc=0
+    qemu-img check -q "$D/root.qcow2" >/dev/null 2>&1 || rc=$?
+    if ((rc == 1 || rc == 2)); then
+      echo "$VM: root overlay corrupt (qemu-img check exit $rc), starting from a fresh one" >&2
+      rm -f "$D/root.qcow2"
+    fi
+  fi
   [[ -f "$D/root.qcow2" ]] || touch "$D/root.qcow2.base"
   [[ -f "$D/root.qcow2" ]] || qemu-img create -q -f qcow2 -F raw -b "$IMG/root.img" "$D/root.qcow2"
   ensure_tap
