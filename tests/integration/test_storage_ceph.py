@@ -142,3 +142,24 @@ def test_fio_rbd_runs_and_records(ceph_cluster: Cluster, tmp_path: Path) -> None
     checks = [c for c in document["checks"] if c["check_id"] == "RBD-101"]
     assert checks and all(c["outcome"] == "passed" for c in checks), (checks, run.stdout[-2000:])
     assert (tmp_path / "perf.db").exists()
+
+
+def test_lab_up_rebuilds_a_ceph_tier_that_does_not_come_back(
+    ceph_cluster: Cluster, tmp_path: Path
+) -> None:
+    """What CI once met on a lab left over from a killed session: every Ceph daemon dies at
+    once and osd.2's store no longer mounts. `lab up` must say so and rebuild, not wait on it."""
+    node = ceph_cluster.node("ceph1")
+    node.output(
+        "pkill -9 -x ceph-osd; pkill -9 -x ceph-mgr; pkill -9 -x ceph-mon; "
+        "dd if=/dev/zero of=/var/lib/ceph/osd/ceph-2/block bs=1M count=4 conv=notrunc status=none",
+        timeout=30,
+    )
+    up = subprocess.run(
+        ["bash", "lab/ceph/up.sh"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    shown = up.stdout[-3000:] + up.stderr[-2000:]
+    assert up.returncode == 0, shown
+    assert "osd.2 not active" in up.stdout, shown
+    assert "rebuilding the Ceph tier from scratch" in up.stdout, shown
+    assert not _failed(_ceph_outcomes(tmp_path)), shown
