@@ -231,7 +231,7 @@ class Connection:
         except (OSError, EOFError, paramiko.SSHException) as error:
             self.close()
             raise HostUnreachable(
-                f"connection lost while `{redact(line)}` ran: {error or type(error).__name__}",
+                f"connection lost while `{redact(line)}` ran: {str(error) or type(error).__name__}",
                 host=self.settings.label,
             ) from None
         finally:
@@ -253,13 +253,14 @@ class Connection:
     def _open_channel(self) -> paramiko.Channel:
         try:
             return self._transport().open_session(timeout=self.settings.connect_timeout)
-        except paramiko.SSHException as error:
+        except (OSError, EOFError, paramiko.SSHException) as error:  # EOF: the host went away
             with self._lock:
                 if self._client is not None:
                     self._client.close()
                     self._client = None
             raise HostUnreachable(
-                f"SSH session failed: {error}", host=self.settings.label
+                f"SSH session failed: {str(error) or type(error).__name__}",
+                host=self.settings.label,
             ) from None
 
     def _raise_for_infrastructure(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import paramiko
 import pytest
 
 from hacert.errors import (
@@ -241,3 +242,20 @@ def test_testinfra_modules_run_through_the_hacert_transport(
     assert host.run("echo %s", "a b; c").stdout == "a b; c\n"
     assert host.user("root").uid == 0
     assert pool.open_count() == 1
+
+
+def test_host_going_away_while_a_session_opens_is_unreachable(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host fenced between two commands: paramiko raises a bare EOFError from open_session."""
+    connection = pool.connect(settings(loopback_sshd))
+    assert connection.run("true").ok
+
+    def gone(*_args: object, **_kwargs: object) -> None:
+        raise EOFError
+
+    monkeypatch.setattr(paramiko.Transport, "open_session", gone)
+    with pytest.raises(HostUnreachable, match="SSH session failed: EOFError"):
+        connection.run("true")
+    monkeypatch.undo()
+    assert pool.connect(settings(loopback_sshd)).run("true").ok  # reconnects afterwards
