@@ -6,6 +6,7 @@ import time
 
 from hacert.checks import fail, require
 from hacert.cluster import Node
+from hacert.errors import InfrastructureError
 from hacert.pacemaker import faults, probe
 from hacert.pacemaker.scenario import Scenario, moved_off, online
 from hacert.pacemaker.status import FenceEvent
@@ -36,7 +37,11 @@ def fenced_and_rejoined(
 
 
 def _fresh_pids(target: Node, process: str, old: set[int]) -> set[int]:
-    fresh = faults.pids(target, process) if faults.wait_ssh(target, 5) else set()
+    """New pids of ``process``; none while the host is going away (being fenced)."""
+    try:
+        fresh = faults.pids(target, process) if faults.wait_ssh(target, 5) else set()
+    except InfrastructureError:
+        return set()
     return fresh - old
 
 
