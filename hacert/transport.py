@@ -168,6 +168,11 @@ class Connection:
             raise HostUnreachable(
                 f"no answer from {where} within {s.connect_timeout:g} s", host=s.label
             ) from None
+        except EOFError:
+            client.close()
+            raise HostUnreachable(
+                f"{where} closed the connection during the SSH handshake", host=s.label
+            ) from None
         except OSError as error:
             client.close()
             raise HostUnreachable(

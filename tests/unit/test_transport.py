@@ -119,6 +119,31 @@ def silent_server() -> Iterator[int]:
     server.close()
 
 
+def test_server_that_hangs_up_after_its_banner(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
+    """sshd dying mid-handshake (MaxStartups, a host being fenced): paramiko raises EOFError."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def serve() -> None:
+        conn = server.accept()[0]
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
+        conn.recv(256)
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = int(server.getsockname()[1])
+    try:
+        with pytest.raises(HostUnreachable, match="closed the connection during the SSH handshake"):
+            pool.connect(settings(loopback_sshd, port=port)).run("true")
+    finally:
+        thread.join(5)
+        server.close()
+
+
 def test_sshd_that_accepts_but_never_answers(
     loopback_sshd: LoopbackSshd, silent_server: int, pool: ConnectionPool
 ) -> None:
