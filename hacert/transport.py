@@ -236,7 +236,7 @@ class Connection:
         except (OSError, EOFError, paramiko.SSHException) as error:
             self.close()
             raise HostUnreachable(
-                f"connection lost while `{redact(line)}` ran: {str(error) or type(error).__name__}",
+                f"connection lost while `{redact(line)}` ran: {_reason(error)}",
                 host=self.settings.label,
             ) from None
         finally:
@@ -259,13 +259,9 @@ class Connection:
         try:
             return self._transport().open_session(timeout=self.settings.connect_timeout)
         except (OSError, EOFError, paramiko.SSHException) as error:  # EOF: the host went away
-            with self._lock:
-                if self._client is not None:
-                    self._client.close()
-                    self._client = None
+            self.close()
             raise HostUnreachable(
-                f"SSH session failed: {str(error) or type(error).__name__}",
-                host=self.settings.label,
+                f"SSH session failed: {_reason(error)}", host=self.settings.label
             ) from None
 
     def _raise_for_infrastructure(
@@ -304,6 +300,11 @@ class Connection:
             if self._client is not None:
                 self._client.close()
                 self._client = None
+
+
+def _reason(error: BaseException) -> str:
+    """The error's text, or its type when it has none (paramiko's bare EOFError)."""
+    return str(error) or type(error).__name__
 
 
 def _known_hosts_name(s: ConnectionSettings) -> str:

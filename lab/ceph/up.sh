@@ -9,6 +9,7 @@ source "$(dirname "$0")/common.sh"
 HEALTH_TIMEOUT=${CEPH_HEALTH_TIMEOUT:-120}
 
 t0=$(date +%s.%N)
+since_start() { awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; }
 for _ in $(seq 1 60); do lab_ssh "$CEPH_HOST" true 2>/dev/null && break; sleep 1; done
 lab_ssh "$CEPH_HOST" true || { say "ceph1 ($CEPH_HOST) does not answer ssh"; exit 1; }
 
@@ -51,11 +52,11 @@ put() {  # put ADDRESS PATH MODE < content (atomic)
 if ! bring_up 0; then
     say "rebuilding the Ceph tier from scratch (its data is scratch)"
     if ! bring_up 1; then
-        say "still not healthy $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')s after start"
+        say "still not healthy $(since_start)s after start"
         exit 1
     fi
 fi
-elapsed=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+elapsed=$(since_start)
 say "HEALTH_OK ${elapsed}s after start"
 for addr in $CEPH_CLIENTS; do
     lab_ssh "$addr" "ceph --id $CEPH_CLIENT health" | sed "s/^/[ceph] client $addr: /"
