@@ -3,7 +3,9 @@
 Hosts come from every group; a group named like a role (``ceph_mon`` or ``ceph-mon``)
 gives its hosts that role. ``hacert_cluster`` (a host or group variable) names the
 cluster a host belongs to, the file's stem otherwise; ``hacert_environment`` and
-``hacert_allow_destructive`` set the cluster's environment and destructive permission.
+``hacert_allow_destructive`` set the cluster's environment and destructive permission:
+every host and group that sets them is heard, not only the last one (a cluster is
+production if any of them says so; other disagreements are refused).
 """
 
 from __future__ import annotations
@@ -37,12 +39,30 @@ class AnsibleFormatError(ValueError):
     """The Ansible inventory's own structure is wrong."""
 
 
+# (variable, who set it, value): a cluster variable as one host or group set it.
+Claim = tuple[str, str, Any]
+
+
+def _claims(variables: dict[str, Any], source: str) -> list[Claim]:
+    return [(var, source, variables[var]) for var in CLUSTER_VARS if var in variables]
+
+
 @dataclass
 class _Group:
     name: str
     hosts: dict[str, dict[str, Any]] = field(default_factory=dict)
     vars: dict[str, Any] = field(default_factory=dict)
     children: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    host_claims: dict[str, list[Claim]] = field(default_factory=dict)
+
+    def add_vars(self, variables: dict[str, Any]) -> None:
+        self.vars.update(variables)
+        self.claims.extend(_claims(variables, f"group '{self.name}'"))
+
+    def add_host(self, host: str, variables: dict[str, Any]) -> None:
+        self.hosts[host] = {**self.hosts.get(host, {}), **variables}
+        self.host_claims.setdefault(host, []).extend(_claims(variables, f"host '{host}'"))
 
 
 def looks_like_ansible_yaml(document: object) -> bool:
@@ -71,11 +91,11 @@ def parse_yaml_groups(document: dict[str, Any]) -> dict[str, _Group]:
         for host, host_vars in hosts.items():
             if host_vars is not None and not isinstance(host_vars, dict):
                 raise AnsibleFormatError(f"{where}.hosts.{host}: host variables must be a mapping")
-            group.hosts[str(host)] = dict(host_vars or {})
+            group.add_host(str(host), dict(host_vars or {}))
         group_vars = body.get("vars") or {}
         if not isinstance(group_vars, dict):
             raise AnsibleFormatError(f"{where}.vars: must be a mapping")
-        group.vars.update(group_vars)
+        group.add_vars(group_vars)
         children = body.get("children") or {}
         if not isinstance(children, dict):
             raise AnsibleFormatError(f"{where}.children: must be a mapping of groups")
@@ -117,7 +137,7 @@ def parse_ini_groups(text: str) -> dict[str, _Group]:
             key, sep, value = line.partition("=")
             if not sep:
                 raise AnsibleFormatError(f"line {number}: expected key=value, got {line!r}")
-            group.vars[key.strip()] = _ini_value(value.strip())
+            group.add_vars({key.strip(): _ini_value(value.strip())})
         else:
             host_vars: dict[str, Any] = {}
             for word in words[1:]:
@@ -125,7 +145,7 @@ def parse_ini_groups(text: str) -> dict[str, _Group]:
                 if not sep:
                     raise AnsibleFormatError(f"line {number}: expected key=value, got {word!r}")
                 host_vars[key] = _ini_value(value)
-            group.hosts[words[0]] = host_vars
+            group.add_host(words[0], host_vars)
     return groups
 
 
@@ -144,15 +164,21 @@ def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]
     """Flattens groups into the native ``{"clusters": [...]}`` layout."""
     host_vars: dict[str, dict[str, Any]] = {}
     host_roles: dict[str, list[str]] = {}
+    host_claims: dict[str, list[Claim]] = {}
     order: list[str] = []
 
     def visit(
-        name: str, inherited: dict[str, Any], roles: list[str], trail: tuple[str, ...]
+        name: str,
+        inherited: dict[str, Any],
+        roles: list[str],
+        trail: tuple[str, ...],
+        claims: list[Claim],
     ) -> None:
         if name in trail:
             raise AnsibleFormatError(f"group '{name}' is its own descendant")
         group = groups[name]
         merged = {**inherited, **group.vars}
+        claims = [*claims, *group.claims]
         role = name.replace("_", "-")
         own_roles = [*roles, role] if role in ROLES else roles
         for host, variables in group.hosts.items():
@@ -160,30 +186,34 @@ def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]
                 order.append(host)
                 host_vars[host] = {}
                 host_roles[host] = []
+                host_claims[host] = []
             host_vars[host] = {**merged, **host_vars[host], **variables}
+            host_claims[host] += [*claims, *group.host_claims.get(host, [])]
             for r in own_roles:
                 if r not in host_roles[host]:
                     host_roles[host].append(r)
         for child in group.children:
             if child not in groups:
                 raise AnsibleFormatError(f"group '{name}' names an unknown child group '{child}'")
-            visit(child, merged, own_roles, (*trail, name))
+            visit(child, merged, own_roles, (*trail, name), claims)
 
     for name in groups:
         _refuse_cycles(groups, name, ())
-    all_vars = groups["all"].vars if "all" in groups else {}
-    roots = [n for n in groups if not any(n in g.children for g in groups.values())]
-    for root in roots:
-        visit(root, {} if root == "all" else dict(all_vars), [], ())
+    top = groups.get("all", _Group("all"))
+    children = {child for g in groups.values() for child in g.children}
+    for root in [n for n in groups if n not in children]:
+        if root == "all":
+            visit(root, {}, [], (), [])
+        else:
+            visit(root, dict(top.vars), [], (), top.claims)
 
     clusters: dict[str, dict[str, Any]] = {}
+    cluster_claims: dict[str, list[Claim]] = {}
     for host in order:
         variables = host_vars[host]
         name = str(variables.get("hacert_cluster", default_cluster))
         cluster = clusters.setdefault(name, {"name": name, "hosts": []})
-        for var, key in CLUSTER_VARS.items():
-            if var in variables:
-                cluster[key] = variables[var]
+        cluster_claims.setdefault(name, []).extend(host_claims[host])
         entry: dict[str, Any] = {"name": host, "roles": host_roles[host]}
         for var, key in HOST_VARS.items():
             if var in variables:
@@ -192,7 +222,28 @@ def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]
         cluster["hosts"].append(entry)
     if not clusters:
         raise AnsibleFormatError("the inventory defines no hosts")
+    for name, cluster in clusters.items():
+        for var, key in CLUSTER_VARS.items():
+            said = [(source, value) for v, source, value in cluster_claims[name] if v == var]
+            if said:
+                cluster[key] = _decide(name, var, said)
     return {"version": 1, "clusters": list(clusters.values())}
+
+
+def _decide(cluster: str, var: str, said: list[tuple[str, Any]]) -> Any:
+    """One value for a cluster variable from everyone who set it: production wins (the
+    safe side), any other disagreement is refused."""
+    values = [value for _, value in said]
+    if var == "hacert_environment" and "production" in values:
+        return "production"
+    first_source, first = said[0]
+    other = next((source for source, value in said if value != first), None)
+    if other is not None:
+        raise AnsibleFormatError(
+            f"cluster '{cluster}': {var} differs between {first_source} and {other}; "
+            "set it once for the cluster"
+        )
+    return first
 
 
 def _refuse_cycles(groups: dict[str, _Group], name: str, trail: tuple[str, ...]) -> None:

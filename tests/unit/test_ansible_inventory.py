@@ -98,3 +98,155 @@ def test_malformed_ansible_inventory(tmp_path: Path, name: str, text: str, expec
         load_inventory(write(tmp_path, name, text))
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+PRODUCTION_THEN_LAB = [
+    pytest.param(
+        "hosts.ini",
+        """\
+        [corosync]
+        ha1 ansible_host=192.0.2.11 hacert_environment=production
+        ha2 ansible_host=192.0.2.12 hacert_environment=lab
+        """,
+        id="ini-host-vars",
+    ),
+    pytest.param(
+        "hosts.ini",
+        """\
+        [prod]
+        ha1 ansible_host=192.0.2.11
+        [lab]
+        ha2 ansible_host=192.0.2.12
+        [prod:vars]
+        hacert_environment=production
+        [lab:vars]
+        hacert_environment=lab
+        """,
+        id="ini-group-vars",
+    ),
+    pytest.param(
+        "hosts.ini",
+        """\
+        [corosync]
+        ha1 ansible_host=192.0.2.11 hacert_environment=lab
+        [corosync:vars]
+        hacert_environment=production
+        """,
+        id="ini-host-overrides-production-group",
+    ),
+    pytest.param(
+        "hosts.ini",
+        """\
+        [corosync]
+        ha1 ansible_host=192.0.2.11
+        [corosync:vars]
+        hacert_environment=production
+        [corosync:vars]
+        hacert_environment=lab
+        """,
+        id="ini-group-vars-twice",
+    ),
+    pytest.param(
+        "site.yml",
+        """\
+        all:
+          children:
+            prod:
+              vars: {hacert_environment: production}
+              hosts: {ha1: {ansible_host: 192.0.2.11}}
+            lab:
+              vars: {hacert_environment: lab}
+              hosts: {ha2: {ansible_host: 192.0.2.12}}
+        """,
+        id="yaml-group-vars",
+    ),
+    pytest.param(
+        "site.yml",
+        """\
+        all:
+          children:
+            corosync:
+              vars: {hacert_environment: production}
+              hosts: {ha1: {ansible_host: 192.0.2.11}}
+            pacemaker:
+              children:
+                corosync:
+                  vars: {hacert_environment: lab}
+        """,
+        id="yaml-same-group-twice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), PRODUCTION_THEN_LAB)
+def test_a_cluster_is_production_if_any_host_or_group_says_so(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    inventory = load_inventory(write(tmp_path, name, text))
+    assert [c.environment for c in inventory.clusters] == ["production"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param(
+            "hosts.ini",
+            """\
+            [corosync]
+            ha1 ansible_host=192.0.2.11 hacert_allow_destructive=false
+            ha2 ansible_host=192.0.2.12 hacert_allow_destructive=true
+            """,
+            id="ini-hosts",
+        ),
+        pytest.param(
+            "hosts.ini",
+            """\
+            [corosync]
+            ha1 ansible_host=192.0.2.11 hacert_allow_destructive=yes
+            [all:vars]
+            hacert_allow_destructive=no
+            """,
+            id="ini-host-against-all",
+        ),
+        pytest.param(
+            "site.yml",
+            """\
+            all:
+              vars: {hacert_allow_destructive: false}
+              children:
+                corosync:
+                  hosts: {ha1: {hacert_allow_destructive: true}}
+            """,
+            id="yaml-host-against-all",
+        ),
+        pytest.param(
+            "site.yml",
+            """\
+            all:
+              children:
+                lab:
+                  vars: {hacert_environment: lab}
+                  hosts: {ha1: {hacert_environment: staging}}
+            """,
+            id="yaml-lab-against-staging",
+        ),
+    ],
+)
+def test_conflicting_cluster_settings_are_refused(tmp_path: Path, name: str, text: str) -> None:
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(write(tmp_path, name, text))
+    message = str(caught.value)
+    assert "hacert_" in message and "differ" in message and "\n" not in message
+
+
+def test_agreeing_hosts_and_groups_keep_their_setting(tmp_path: Path) -> None:
+    text = """\
+    [corosync]
+    ha1 ansible_host=192.0.2.11 hacert_allow_destructive=true hacert_environment=lab
+    ha2 ansible_host=192.0.2.12
+    [all:vars]
+    hacert_environment=lab
+    hacert_allow_destructive=yes
+    """
+    cluster = load_inventory(write(tmp_path, "hosts.ini", text)).clusters[0]
+    assert (cluster.environment, cluster.allow_destructive) == ("lab", True)
