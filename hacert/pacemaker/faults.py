@@ -96,8 +96,8 @@ def isolate(peers: list[Node], addresses: list[str]) -> None:
     for peer in peers:
         rules = []
         for address in addresses:
-            rules.append(f"INPUT -s {address} -p udp --dport {COROSYNC_PORTS}")
-            rules.append(f"OUTPUT -d {address} -p udp --dport {COROSYNC_PORTS}")
+            rules.append(f"INPUT -s {shell.quote(address)} -p udp --dport {COROSYNC_PORTS}")
+            rules.append(f"OUTPUT -d {shell.quote(address)} -p udp --dport {COROSYNC_PORTS}")
         script = "; ".join(
             f"iptables -I {rule} -m comment --comment {PARTITION_TAG} -j DROP" for rule in rules
         )

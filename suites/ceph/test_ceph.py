@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hacert import shell
 from hacert.ceph import commands, parse
 from hacert.checks import Findings, check, require
 from hacert.cluster import Cluster, Node
@@ -218,7 +219,8 @@ def test_cephx(node: Node, cluster: Cluster) -> None:
 def test_keyring_modes(node: Node, cluster: Cluster) -> None:
     _skip_unless_ceph_host(node)
     pattern = commands.expect_of(cluster).keyring_glob
-    result = node.run(f"stat -c '%n %a %U %G' {pattern} 2>/dev/null", timeout=20)
+    keyrings = shell.glob_args(pattern)
+    result = node.run(f"{keyrings}; stat -c '%n %a %U %G' -- \"$@\" 2>/dev/null", timeout=20)
     modes = parse.parse_stat(result.stdout)
     findings = Findings(expected=f"{pattern}: present, owner root, mode 0600 or stricter")
     if not modes and "ceph-client" in node.roles:
