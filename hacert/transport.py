@@ -40,6 +40,7 @@ KILL_GRACE_S = 2.0
 LOCAL_GRACE_S = 3.0
 DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024
 UNREACHABLE_MEMORY_S = 15.0
+HUNG_MEMORY_S = 600.0
 DEFAULT_MAX_OPEN = 32
 _TIMEOUT_EXIT = 124
 _NOT_FOUND_EXIT = 127
@@ -102,6 +103,7 @@ class Connection:
         self._client: paramiko.SSHClient | None = None
         self._lock = threading.Lock()
         self.host_key_fingerprint: str | None = None
+        self.hung: tuple[float, CommandTimeout] | None = None
 
     @property
     def name(self) -> str:
@@ -228,10 +230,7 @@ class Connection:
             channel.shutdown_write()
             out, err, truncated = _drain(channel, started + limit + LOCAL_GRACE_S, max_output)
             if out is None:
-                raise CommandTimeout(
-                    f"`{redact(line)}` did not finish within {limit:g} s (host stopped answering)",
-                    host=self.settings.label,
-                )
+                raise self._stopped_answering(line, limit)
             status = channel.recv_exit_status()
         except (OSError, EOFError, paramiko.SSHException) as error:
             self.close()
@@ -254,6 +253,21 @@ class Connection:
         log.debug("%s: %s -> %s (%.2fs)", self.settings.label, redact(line), status, duration)
         self._raise_for_infrastructure(result, limit, use_sudo, missing_ok)
         return result.check() if check else result
+
+    def _stopped_answering(self, line: str, limit: float) -> CommandTimeout:
+        """Remembers that the host hung (its later commands fail at once) and closes the session."""
+        error = CommandTimeout(
+            f"`{redact(line)}` did not finish within {limit:g} s (host stopped answering)",
+            host=self.settings.label,
+        )
+        remembered = CommandTimeout(
+            f"host {self.settings.label} stopped answering: a previous command timed out after "
+            f"{limit:g} s (`{redact(line)}`)",
+            host=self.settings.label,
+        )
+        self.hung = (time.monotonic(), remembered)
+        self.close()
+        return error
 
     def _open_channel(self) -> paramiko.Channel:
         try:
@@ -368,12 +382,14 @@ class ConnectionPool:
             return connection
 
     def connect(self, settings: ConnectionSettings) -> Connection:
-        """Returns a connected Connection, failing fast for a host that just failed."""
+        """Returns a connected Connection, failing fast for a host that just failed or hung."""
         key = (settings.cluster, settings.host)
         failure = self._failures.get(key)
         if failure and time.monotonic() - failure[0] < UNREACHABLE_MEMORY_S:
             raise type(failure[1])(f"{failure[1]} (remembered from an earlier attempt)")
         connection = self.get(settings)
+        if connection.hung and time.monotonic() - connection.hung[0] < HUNG_MEMORY_S:
+            raise connection.hung[1]
         reserved = False
         with self._lock:
             if not connection.is_open:
@@ -394,8 +410,12 @@ class ConnectionPool:
         return connection
 
     def forget(self, cluster: str, host: str) -> None:
-        """Drops the memory that ``host`` was unreachable (it was just powered back on)."""
+        """Drops the memory that ``host`` was unreachable or hung (it was just powered back on,
+        fenced, or a scenario waits for it on purpose)."""
         self._failures.pop((cluster, host), None)
+        connection = self._connections.get((cluster, host))
+        if connection is not None:
+            connection.hung = None
 
     def _make_room(self) -> None:
         """Closes least recently used connections so open + being opened <= max_open."""

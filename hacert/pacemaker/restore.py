@@ -33,12 +33,13 @@ def settle(
     """Waits until every node is online with quorum and the cluster has no pending actions."""
     names = [n.name for n in cluster.nodes_with("pacemaker")]
     deadline = time.monotonic() + timeout
+    unanswered: InfrastructureError | None = None
     for node in cluster.nodes_with("pacemaker"):
         if avoid and node.name in avoid:
             continue
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return False
+            break
         try:
             status = wait_for(
                 node,
@@ -49,6 +50,7 @@ def settle(
             )
         except InfrastructureError as error:
             timeline.note(f"settle: {node.name}: {error}")
+            unanswered = error
             continue
         if status is None:
             return False
@@ -56,6 +58,8 @@ def settle(
         result = node.run(["crm_resource", "--wait", f"--timeout={wait}s"], timeout=wait + 15)
         timeline.note(f"crm_resource --wait on {node.name}: exit {result.exit_status}")
         return result.ok
+    if unanswered is not None:
+        raise unanswered
     return False
 
 
@@ -103,7 +107,12 @@ def restore(
                 problems.append(f"start cluster on {node.label}: {error}")
     helper = next((n for n in nodes if _reachable(n)), nodes[0])
     _undo_attributes(helper, baseline, timeline)
-    if not settle(cluster, timeline, expect.settle_timeout_s):
+    try:
+        settled = settle(cluster, timeline, expect.settle_timeout_s)
+    except InfrastructureError as error:  # a restore that cannot be verified fails loudly
+        problems.append(f"cluster not seen settled: {error}")
+        return problems
+    if not settled:
         problems.append(f"cluster did not settle within {expect.settle_timeout_s:g} s")
         return problems
     if not baseline.get("failures"):

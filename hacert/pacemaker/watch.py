@@ -12,6 +12,7 @@ from hacert.pacemaker import probe
 from hacert.pacemaker.status import ClusterStatus
 
 POLL_S = 0.5
+DOWN_GRACE_S = 30.0
 
 
 def summary(status: ClusterStatus) -> str:
@@ -87,21 +88,33 @@ def wait_for(
     *,
     timeout: float,
     what: str,
+    down_grace_s: float = DOWN_GRACE_S,
 ) -> ClusterStatus | None:
-    """Polls crm_mon on ``node`` until ``condition``; marks ``what`` on success, None on timeout."""
+    """Polls crm_mon on ``node`` until ``condition``; marks ``what`` on success, None on timeout.
+
+    ``node`` is not expected to go down: a blip is polled through, but if it does not answer
+    for ``down_grace_s`` (or is not answering when the wait ends) its error is raised, so the
+    verdict is *broken*, not a cluster that "did not" reach ``condition``."""
     deadline = time.monotonic() + timeout
     last: ClusterStatus | None = None
+    down: tuple[float, InfrastructureError] | None = None
     while time.monotonic() < deadline:
         try:
             last = probe.status(node, timeout=15)
         except InfrastructureError as error:
             timeline.note(f"watcher {node.name}: {error}")
+            down = (down[0] if down else time.monotonic(), error)
+            if time.monotonic() - down[0] >= down_grace_s:
+                raise
             time.sleep(POLL_S * 2)
             continue
+        down = None
         timeline.observe(last)
         if condition(last):
             timeline.mark(what)
             return last
         time.sleep(POLL_S)
     timeline.note(f"timed out after {timeout:g} s waiting for: {what}")
+    if down is not None:
+        raise down[1]
     return None

@@ -254,21 +254,6 @@ def test_open_connections_are_capped_least_recently_used_first(loopback_sshd: Lo
         pool.close_all()
 
 
-def test_testinfra_modules_run_through_the_hacert_transport(
-    loopback_sshd: LoopbackSshd, pool: ConnectionPool
-) -> None:
-    from hacert.cluster import Node
-    from hacert.inventory.model import HostSpec
-    from hacert.testinfra_backend import testinfra_host
-
-    target = settings(loopback_sshd)
-    host = testinfra_host(Node(HostSpec(name="loop", address="127.0.0.1"), target, pool))
-    assert host.file("/etc/passwd").exists
-    assert host.run("echo %s", "a b; c").stdout == "a b; c\n"
-    assert host.user("root").uid == 0
-    assert pool.open_count() == 1
-
-
 def test_host_going_away_while_a_session_opens_is_unreachable(
     loopback_sshd: LoopbackSshd, pool: ConnectionPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -284,3 +269,44 @@ def test_host_going_away_while_a_session_opens_is_unreachable(
         connection.run("true")
     monkeypatch.undo()
     assert pool.connect(settings(loopback_sshd)).run("true").ok  # reconnects afterwards
+
+
+@pytest.fixture
+def frozen_pids() -> Iterator[list[int]]:
+    """Processes a test froze with SIGSTOP; killed afterwards."""
+    pids: list[int] = []
+    yield pids
+    for pid in pids:
+        subprocess.run(["kill", "-KILL", str(pid)], capture_output=True)
+
+
+def test_host_that_stops_answering_fails_fast_afterwards_until_forgotten(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool, tmp_path: Path, frozen_pids: list[int]
+) -> None:
+    """A command whose `timeout` wrapper itself hangs (frozen) never reports back: the host
+    stopped answering. Its later commands fail at once instead of each waiting its timeout."""
+    target = settings(loopback_sshd)
+    pid_file = tmp_path / "timeout.pid"
+    started = time.monotonic()
+    with pytest.raises(CommandTimeout, match="host stopped answering"):
+        try:
+            pool.connect(target).run(f"echo $PPID > {pid_file}; kill -STOP $PPID", timeout=1)
+        finally:
+            frozen_pids.append(int(pid_file.read_text()))
+    assert time.monotonic() - started < 1 + 3 + 1.5
+    started = time.monotonic()
+    for _ in range(5):
+        with pytest.raises(CommandTimeout, match="previous command timed out after 1 s"):
+            pool.connect(target).run("true")
+    assert time.monotonic() - started < 0.5
+    pool.forget(target.cluster, target.host)
+    assert pool.connect(target).run("true").ok
+
+
+def test_a_command_killed_by_its_timeout_does_not_mark_the_host_hung(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
+    connection = pool.connect(settings(loopback_sshd))
+    with pytest.raises(CommandTimeout, match="ran past its 1 s timeout"):
+        connection.run("sleep 30", timeout=1)
+    assert pool.connect(settings(loopback_sshd)).run("true").ok
