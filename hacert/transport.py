@@ -40,7 +40,8 @@ KILL_GRACE_S = 2.0
 LOCAL_GRACE_S = 3.0
 DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024
 UNREACHABLE_MEMORY_S = 15.0
-HUNG_MEMORY_S = 600.0
+HUNG_RETRY_S = 30.0
+HUNG_PROBE_S = 5.0
 DEFAULT_MAX_OPEN = 32
 _TIMEOUT_EXIT = 124
 _NOT_FOUND_EXIT = 127
@@ -388,8 +389,8 @@ class ConnectionPool:
         if failure and time.monotonic() - failure[0] < UNREACHABLE_MEMORY_S:
             raise type(failure[1])(f"{failure[1]} (remembered from an earlier attempt)")
         connection = self.get(settings)
-        if connection.hung and time.monotonic() - connection.hung[0] < HUNG_MEMORY_S:
-            raise connection.hung[1]
+        if connection.hung:
+            self._probe_hung(connection)
         reserved = False
         with self._lock:
             if not connection.is_open:
@@ -408,6 +409,21 @@ class ConnectionPool:
         self._failures.pop(key, None)
         self.peak_open = max(self.peak_open, self.open_count())
         return connection
+
+    @staticmethod
+    def _probe_hung(connection: Connection) -> None:
+        """Fails at once for a host that stopped answering; every HUNG_RETRY_S one short
+        command on a new session may prove it answers again (say, after a reboot)."""
+        assert connection.hung is not None
+        since, remembered = connection.hung
+        if time.monotonic() - since < HUNG_RETRY_S:
+            raise remembered
+        connection.hung = None
+        try:
+            connection.run("true", timeout=HUNG_PROBE_S)
+        except CommandTimeout:
+            connection.hung = (time.monotonic(), remembered)
+            raise remembered from None
 
     def forget(self, cluster: str, host: str) -> None:
         """Drops the memory that ``host`` was unreachable or hung (it was just powered back on,

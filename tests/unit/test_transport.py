@@ -14,6 +14,7 @@ from pathlib import Path
 import paramiko
 import pytest
 
+from hacert import transport
 from hacert.errors import (
     AuthenticationFailed,
     CommandTimeout,
@@ -280,19 +281,29 @@ def frozen_pids() -> Iterator[list[int]]:
         subprocess.run(["kill", "-KILL", str(pid)], capture_output=True)
 
 
-def test_host_that_stops_answering_fails_fast_afterwards_until_forgotten(
-    loopback_sshd: LoopbackSshd, pool: ConnectionPool, tmp_path: Path, frozen_pids: list[int]
-) -> None:
-    """A command whose `timeout` wrapper itself hangs (frozen) never reports back: the host
-    stopped answering. Its later commands fail at once instead of each waiting its timeout."""
-    target = settings(loopback_sshd)
-    pid_file = tmp_path / "timeout.pid"
-    started = time.monotonic()
+def _hang(pool: ConnectionPool, target: ConnectionSettings, work: Path, frozen: list[int]) -> None:
+    """Runs a command whose `timeout` wrapper freezes: it never reports back."""
+    pid_file = work / f"timeout.{len(frozen)}.pid"
     with pytest.raises(CommandTimeout, match="host stopped answering"):
         try:
             pool.connect(target).run(f"echo $PPID > {pid_file}; kill -STOP $PPID", timeout=1)
         finally:
-            frozen_pids.append(int(pid_file.read_text()))
+            frozen.append(int(pid_file.read_text()))
+
+
+def test_host_that_stops_answering_fails_fast_afterwards(
+    loopback_sshd: LoopbackSshd,
+    pool: ConnectionPool,
+    tmp_path: Path,
+    frozen_pids: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Later commands to a host that stopped answering fail at once instead of each waiting its
+    timeout, until the host is forgotten (a scenario waiting for it) or a short probe on a new
+    session answers (every HUNG_RETRY_S)."""
+    target = settings(loopback_sshd)
+    started = time.monotonic()
+    _hang(pool, target, tmp_path, frozen_pids)
     assert time.monotonic() - started < 1 + 3 + 1.5
     started = time.monotonic()
     for _ in range(5):
@@ -300,6 +311,11 @@ def test_host_that_stops_answering_fails_fast_afterwards_until_forgotten(
             pool.connect(target).run("true")
     assert time.monotonic() - started < 0.5
     pool.forget(target.cluster, target.host)
+    assert pool.connect(target).run("true").ok
+    _hang(pool, target, tmp_path, frozen_pids)
+    with pytest.raises(CommandTimeout, match="stopped answering"):
+        pool.connect(target)
+    monkeypatch.setattr(transport, "HUNG_RETRY_S", 0.0)
     assert pool.connect(target).run("true").ok
 
 
