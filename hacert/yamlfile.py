@@ -3,21 +3,32 @@
 Every problem -- missing file, bad YAML, duplicate key, unknown key, wrong type, bad date --
 becomes a ``SpecFileError`` whose message names the file, the line, the place in the
 document and the problem. Callers turn it into pytest's usage error (exit 4).
+
+Hostile files are bounded: at most ``MAX_BYTES`` are read, and a document may not nest
+deeper than ``MAX_DEPTH`` nor hold more than ``MAX_NODES`` values, counted with every alias
+expanded (so an alias bomb is refused before anything walks it). Merge keys (``<<: *base``)
+work as in YAML 1.1. No value under a secret-looking key is ever shown in a message.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from hacert.errors import ConfigurationError
-from hacert.yaml_locations import compose, format_location, line_of
+from hacert.yaml_locations import format_location, line_of
 
 M = TypeVar("M", bound=BaseModel)
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 50_000
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class SpecFileError(ConfigurationError):
@@ -42,9 +53,80 @@ class SpecFileError(ConfigurationError):
         super().__init__(f"{kind} error: {' '.join(text.split())}")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text (pydantic parses them, with a location) and
-    rejects duplicate keys instead of silently keeping the last one."""
+class _TooComplex(yaml.MarkedYAMLError):
+    """The document is nested too deep, too large, or an alias contains itself."""
+
+
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+# libyaml scans and parses many times faster than PyYAML's Python parser; nodes are still
+# composed in Python, below, to be measured.
+_Parser: type = getattr(getattr(yaml, "cyaml", None), "CParser", _PyParser)
+
+
+class _Loader(
+    yaml.composer.Composer,
+    _Parser,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.Resolver,
+):
+    """A safe loader that leaves dates as text (pydantic parses them, with a location),
+    rejects duplicate keys instead of silently keeping the last one, and measures each
+    node as it is composed (values and depth with aliases expanded) to refuse hostile files
+    before they are constructed."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)  # type: ignore[misc]
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._nesting = 0
+        self._composed = 0
+        self._measures: dict[int, tuple[int, int]] = {}  # id(node): (values, depth)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        is_alias = self.check_event(yaml.AliasEvent)
+        mark = self.peek_event().start_mark
+        if is_alias:
+            node = super().compose_node(parent, index)
+            if id(node) not in self._measures:  # its anchor is still being composed
+                raise _TooComplex(None, None, "an alias refers to a value that contains it", mark)
+            return node
+        self._nesting += 1
+        self._composed += 1
+        if self._nesting > MAX_DEPTH or self._composed > MAX_NODES:
+            raise _TooComplex(None, None, _too_complex(self._composed, self._nesting), mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+        self._measure(node, mark)
+        return node
+
+    def _measure(self, node: yaml.Node | None, mark: yaml.Mark) -> None:
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        measures = [self._measures[id(child)] for child in children]
+        values = 1 + sum(m[0] for m in measures)
+        depth = 1 + max((m[1] for m in measures), default=0)
+        if values > MAX_NODES or depth > MAX_DEPTH:
+            problem = _too_complex(values, depth) + " (with its aliases expanded)"
+            raise _TooComplex(None, None, problem, mark)
+        self._measures[id(node)] = (values, depth)
+
+
+def _too_complex(values: int, depth: int) -> str:
+    if depth > MAX_DEPTH:
+        return f"too deep: values nested more than {MAX_DEPTH} levels"
+    return f"too large: more than {MAX_NODES} values"
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -54,9 +136,14 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    # Keys merged in by `<<` may be overridden; only the mapping's own keys must be unique.
     seen: set[Any] = set()
     for key_node, _ in node.value:
+        if key_node.tag == MERGE_TAG:
+            continue
         key = loader.construct_object(key_node)
+        if not isinstance(key, str | int | float | bool | None):
+            continue  # construct_mapping refuses an unhashable key with its own error
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -71,7 +158,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 def read_text(kind: str, path: Path | str, error: type[SpecFileError] = SpecFileError) -> str:
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise error(kind, path, f"larger than {MAX_BYTES // 1024 // 1024} MiB")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise error(kind, path, "file not found") from None
     except IsADirectoryError:
@@ -87,13 +178,14 @@ def parse_yaml(
 ) -> tuple[Any, yaml.Node | None]:
     """Parses ``text`` (duplicate keys are errors); returns the document and its node tree."""
     try:
-        data = yaml.load(text, Loader=_Loader)
-        root = compose(text)
+        root, data = _compose_and_construct(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise error(kind, path, f"bad YAML: {problem}", line=line) from None
+        if not isinstance(exc, _TooComplex):
+            problem = f"bad YAML: {problem}"
+        raise error(kind, path, problem, line=line) from None
     except yaml.YAMLError as exc:
         raise error(kind, path, f"bad YAML: {exc}") from None
     if data is None:
@@ -101,6 +193,15 @@ def parse_yaml(
     if not isinstance(data, dict):
         raise error(kind, path, f"expected a mapping at the top, found {_kind_of(data)}", line=1)
     return data, root
+
+
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
 
 
 def read_yaml(
@@ -156,19 +257,40 @@ def _describe(error: Any, location: Sequence[str | int]) -> str:
     if kind == "missing":
         return f"missing required key '{last}'"
     message = str(error["msg"]).removeprefix("Value error, ")
-    if any(_is_secret_name(part) for part in location):
+    found = error.get("input")
+    if isinstance(found, dict | list):
+        # Only the kind: a whole mapping may hold a password, and an alias-expanded one
+        # may be huge.
+        return f"{message} (found {_kind_of(found)})" if kind.endswith("_type") else message
+    if any(is_secret_name(part) for part in location) or "input" not in error:
         return message
-    if "input" in error and kind not in ("model_type", "dict_type", "list_type"):
-        shown = repr(error["input"])
-        if len(shown) <= 60:
-            message += f" (found {shown})"
-    elif kind in ("model_type", "dict_type", "list_type"):
-        message += f" (found {_kind_of(error.get('input'))})"
-    return message
+    if isinstance(found, str) and len(found) > 50:
+        return message
+    return f"{message} (found {found!r})"
 
 
-def _is_secret_name(part: str | int) -> bool:
-    return isinstance(part, str) and any(w in part.lower() for w in ("password", "secret", "token"))
+_SECRET_PARTS = ("passw", "passphrase", "secret", "token", "vault", "credential", "private")
+_SECRET_WORDS = {"pass", "pwd", "key", "auth", "apikey"}
+
+
+def is_secret_name(name: str | int) -> bool:
+    """Whether a key's value may be a secret (password, passphrase, token, key material...)."""
+    if not isinstance(name, str):
+        return False
+    lowered = name.lower()
+    return any(part in lowered for part in _SECRET_PARTS) or bool(
+        _SECRET_WORDS & set(re.split(r"[^a-z0-9]+", lowered))
+    )
+
+
+def _refuse_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    return value
+
+
+# Annotate numbers read from a user's file with this: YAML's `true` is not 1.
+NotBool = BeforeValidator(_refuse_bool)
 
 
 def _kind_of(value: Any) -> str:

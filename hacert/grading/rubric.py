@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
@@ -14,7 +14,7 @@ from hacert.checks import CHECK_ID
 from hacert.inventory.model import NAME_PATTERN, ClusterSpec
 from hacert.modelbase import StrictModel
 from hacert.yaml_locations import line_of
-from hacert.yamlfile import SpecFileError, first_problem, load_model
+from hacert.yamlfile import NotBool, SpecFileError, first_problem, load_model
 
 KIND = "rubric"
 
@@ -22,9 +22,9 @@ KIND = "rubric"
 class Step(StrictModel):
     """One step of a step table: at least this many (or this share of) items passed."""
 
-    min_passed: int | None = Field(default=None, ge=1)
-    min_fraction: float | None = Field(default=None, gt=0, le=1)
-    points: float = Field(ge=0)
+    min_passed: Annotated[int, NotBool] | None = Field(default=None, ge=1)
+    min_fraction: Annotated[float, NotBool] | None = Field(default=None, gt=0, le=1)
+    points: Annotated[float, NotBool] = Field(ge=0)
 
     @model_validator(mode="after")
     def _one_threshold(self) -> Step:
@@ -45,7 +45,9 @@ class RubricCheck(StrictModel):
     """A check that counts toward the grade."""
 
     id: str = Field(pattern=CHECK_ID.pattern)
-    points: float | None = Field(default=None, ge=0, description="default: the check's own")
+    points: Annotated[float, NotBool] | None = Field(
+        default=None, ge=0, description="default: the check's own"
+    )
     partial: Partial = "proportional"
     hidden: bool = False
     expected: str | None = None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hacert.inventory.model import ROLES
+from hacert.yamlfile import MAX_DEPTH, MAX_NODES, is_secret_name
 
 HOST_VARS = {
     "ansible_host": "address",
@@ -143,10 +144,17 @@ def parse_ini_groups(text: str) -> dict[str, _Group]:
             for word in words[1:]:
                 key, sep, value = word.partition("=")
                 if not sep:
-                    raise AnsibleFormatError(f"line {number}: expected key=value, got {word!r}")
+                    raise AnsibleFormatError(f"line {number}: {_not_key_value(word, host_vars)}")
                 host_vars[key] = _ini_value(value)
             group.add_host(words[0], host_vars)
     return groups
+
+
+def _not_key_value(word: str, earlier: dict[str, Any]) -> str:
+    # After a secret, a stray word is likely the rest of an unquoted secret: never shown.
+    if any(is_secret_name(key) for key in earlier):
+        return "expected key=value (quote a value that contains spaces)"
+    return f"expected key=value, got {word!r}"
 
 
 def _ini_value(value: str) -> Any:
@@ -171,14 +179,19 @@ def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]
         name: str,
         inherited: dict[str, Any],
         roles: list[str],
-        trail: tuple[str, ...],
+        depth: int,
         claims: list[Claim],
     ) -> None:
-        if name in trail:
-            raise AnsibleFormatError(f"group '{name}' is its own descendant")
+        if depth > MAX_DEPTH:
+            raise AnsibleFormatError(f"groups nested more than {MAX_DEPTH} levels deep")
         group = groups[name]
         merged = {**inherited, **group.vars}
         claims = [*claims, *group.claims]
+        work[0] += 1 + len(group.hosts) * (1 + len(claims))
+        if work[0] > MAX_NODES:
+            raise AnsibleFormatError(
+                f"too complex: hosts reached through groups more than {MAX_NODES} times"
+            )
         role = name.replace("_", "-")
         own_roles = [*roles, role] if role in ROLES else roles
         for host, variables in group.hosts.items():
@@ -195,17 +208,17 @@ def to_native(groups: dict[str, _Group], default_cluster: str) -> dict[str, Any]
         for child in group.children:
             if child not in groups:
                 raise AnsibleFormatError(f"group '{name}' names an unknown child group '{child}'")
-            visit(child, merged, own_roles, (*trail, name), claims)
+            visit(child, merged, own_roles, depth + 1, claims)
 
-    for name in groups:
-        _refuse_cycles(groups, name, ())
+    work = [0]
+    _refuse_cycles(groups)
     top = groups.get("all", _Group("all"))
     children = {child for g in groups.values() for child in g.children}
     for root in [n for n in groups if n not in children]:
         if root == "all":
-            visit(root, {}, [], (), [])
+            visit(root, {}, [], 1, [])
         else:
-            visit(root, dict(top.vars), [], (), top.claims)
+            visit(root, dict(top.vars), [], 1, top.claims)
 
     clusters: dict[str, dict[str, Any]] = {}
     cluster_claims: dict[str, list[Claim]] = {}
@@ -246,11 +259,23 @@ def _decide(cluster: str, var: str, said: list[tuple[str, Any]]) -> Any:
     return first
 
 
-def _refuse_cycles(groups: dict[str, _Group], name: str, trail: tuple[str, ...]) -> None:
-    if name in trail:
-        raise AnsibleFormatError(f"group '{name}' is its own descendant")
-    for child in groups[name].children if name in groups else []:
-        _refuse_cycles(groups, child, (*trail, name))
+def _refuse_cycles(groups: dict[str, _Group]) -> None:
+    done: set[str] = set()
+    for start, group in groups.items():
+        path, on_path = [start], {start}
+        pending = [iter(group.children)]
+        while pending:
+            child = next(pending[-1], None)
+            if child is None:
+                done.add(path[-1])
+                on_path.discard(path.pop())
+                pending.pop()
+            elif child in on_path:
+                raise AnsibleFormatError(f"group '{child}' is its own descendant")
+            elif child not in done and child in groups:
+                path.append(child)
+                on_path.add(child)
+                pending.append(iter(groups[child].children))
 
 
 def load_ansible(path: Path, text: str, document: object | None) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
@@ -17,6 +19,7 @@ from hacert.nvmeof.expect import NvmeofExpect
 from hacert.ovs.expect import OvsExpect
 from hacert.pacemaker.expect import PacemakerExpect
 from hacert.virt.expect import VirtExpect
+from hacert.yamlfile import NotBool
 
 Role = Literal[
     "corosync",
@@ -41,6 +44,32 @@ Environment = Literal["lab", "staging", "production"]
 HostKeyPolicy = Literal["verify", "accept-new", "ignore"]
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
+_DNS_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+Port = Annotated[int, NotBool, Field(ge=1, le=65535)]
+Seconds = Annotated[float, NotBool, Field(gt=0)]
+
+
+def host_address(value: str) -> str:
+    """A host name, an IPv4 or an IPv6 address; ``[v6]`` (URL style) becomes ``v6``."""
+    bracketed = value.startswith("[") and value.endswith("]")
+    literal = value[1:-1] if bracketed else value
+    try:
+        ipaddress.ip_address(literal)
+    except ValueError:
+        pass
+    else:
+        return literal
+    labels = value.removesuffix(".").split(".")
+    if (
+        bracketed
+        or len(value) > 253
+        or not all(_DNS_LABEL.fullmatch(label) for label in labels)
+        or all(label.isdigit() for label in labels)
+    ):
+        raise ValueError("not a host name, an IPv4 or an IPv6 address (IPv6 may be written [addr])")
+    return value
+
 
 # Which host roles an `expect.<technology>` section needs at least one host to have.
 EXPECT_ROLES: dict[str, tuple[str, ...]] = {
@@ -59,14 +88,14 @@ class ConnectionDefaults(StrictModel):
     """Connection settings shared by all hosts unless a host overrides them."""
 
     user: str = "root"
-    port: int = Field(default=22, ge=1, le=65535)
+    port: Port = 22
     key_file: Path | None = None
     password: SecretStr | None = None
     sudo: bool = False
     host_keys: HostKeyPolicy = "verify"
     known_hosts: Path | None = None
-    connect_timeout: float = Field(default=5.0, gt=0, le=120)
-    command_timeout: float = Field(default=60.0, gt=0, le=7200)
+    connect_timeout: Annotated[Seconds, Field(le=120)] = 5.0
+    command_timeout: Annotated[Seconds, Field(le=7200)] = 60.0
 
 
 class HostSpec(StrictModel):
@@ -75,7 +104,7 @@ class HostSpec(StrictModel):
     name: str = Field(pattern=NAME_PATTERN)
     address: str | None = Field(default=None, min_length=1)
     ssh_alias: str | None = Field(default=None, min_length=1)
-    port: int | None = Field(default=None, ge=1, le=65535)
+    port: Port | None = None
     user: str | None = Field(default=None, min_length=1)
     key_file: Path | None = None
     password: SecretStr | None = None
@@ -87,6 +116,11 @@ class HostSpec(StrictModel):
         if self.address is None and self.ssh_alias is None:
             raise ValueError("a host needs an 'address' or an 'ssh_alias'")
         return self
+
+    @field_validator("address")
+    @classmethod
+    def _address_valid(cls, address: str | None) -> str | None:
+        return None if address is None else host_address(address)
 
     @field_validator("roles")
     @classmethod
