@@ -21,7 +21,7 @@ from pathlib import Path
 
 import paramiko
 
-from hacert import shell
+from hacert import known_hosts, shell
 from hacert.errors import (
     AuthenticationFailed,
     CommandTimeout,
@@ -32,6 +32,7 @@ from hacert.errors import (
     ToolMissing,
 )
 from hacert.inventory.settings import ConnectionSettings
+from hacert.known_hosts import KnownHosts
 from hacert.secrets import redact
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,55 @@ class _AcceptAny(paramiko.MissingHostKeyPolicy):
         return None
 
 
+class _KnownHostsPolicy(paramiko.MissingHostKeyPolicy):
+    """A key not listed for the host: refused if revoked or if the host has other keys;
+    appended to known_hosts under ``accept-new``; otherwise refused with how to trust it."""
+
+    def __init__(self, settings: ConnectionSettings, known: KnownHosts, path: Path) -> None:
+        self.settings, self.known, self.path = settings, known, path
+
+    def missing_host_key(
+        self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey
+    ) -> None:
+        s, name = self.settings, _known_hosts_name(self.settings)
+        if self.known.revoked(name, key):
+            raise _revoked(s, key)
+        if self.known.keys_for(name):
+            raise _changed(s, key)
+        if s.host_keys == "accept-new":
+            known_hosts.append(self.path, name, key)
+            return
+        ca_limit = (
+            "; known_hosts trusts a @cert-authority for it, but hacert (paramiko) cannot verify "
+            "host certificates, so list the host's own key"
+            if self.known.has_cert_authority(name)
+            else ""
+        )
+        raise HostKeyRejected(
+            f"host key for {s.address}:{s.port} is unknown{ca_limit}; after verifying it, "
+            f"trust it with `ssh-keyscan -p {s.port} {s.address} >> {self.path}` or set "
+            "`host_keys: accept-new` in the inventory",
+            host=s.label,
+        )
+
+
+def _revoked(s: ConnectionSettings, key: paramiko.PKey) -> HostKeyRejected:
+    return HostKeyRejected(
+        f"host key for {s.address}:{s.port} ({fingerprint(key)}) is REVOKED (@revoked in "
+        "known_hosts); the host must get a new key",
+        host=s.label,
+    )
+
+
+def _changed(s: ConnectionSettings, key: paramiko.PKey) -> HostKeyRejected:
+    return HostKeyRejected(
+        f"host key for {s.address}:{s.port} CHANGED (got {fingerprint(key)}); "
+        f"if the host was reinstalled, remove the old key with "
+        f"`ssh-keygen -R {_known_hosts_name(s)}` and re-trust it",
+        host=s.label,
+    )
+
+
 def fingerprint(key: paramiko.PKey) -> str:
     """The key's SHA256 fingerprint as ``ssh-keygen -l`` prints it."""
     digest = hashlib.sha256(key.asbytes()).digest()
@@ -117,16 +167,9 @@ class Connection:
         if s.host_keys == "ignore":
             client.set_missing_host_key_policy(_AcceptAny())
         else:
-            client.load_system_host_keys()
-            if known_hosts.exists():
-                client.load_host_keys(str(known_hosts))
-            if s.host_keys == "accept-new":
-                known_hosts.parent.mkdir(parents=True, exist_ok=True)
-                known_hosts.touch(exist_ok=True)
-                client.load_host_keys(str(known_hosts))
-                client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-            else:
-                client.set_missing_host_key_policy(paramiko.RejectPolicy())
+            known = KnownHosts([Path("~/.ssh/known_hosts").expanduser(), known_hosts])
+            _trust(client, known, s)
+            client.set_missing_host_key_policy(_KnownHostsPolicy(s, known, known_hosts))
         where = f"{s.user}@{s.address}:{s.port}"
         try:
             client.connect(
@@ -142,14 +185,13 @@ class Connection:
                 allow_agent=s.key_file is None and s.password is None,
                 look_for_keys=s.key_file is None and s.password is None,
             )
+        except HostKeyRejected:
+            client.close()
+            raise
         except paramiko.BadHostKeyException as error:
             client.close()
-            raise HostKeyRejected(
-                f"host key for {s.address}:{s.port} CHANGED (got {fingerprint(error.key)}); "
-                f"if the host was reinstalled, remove the old key with "
-                f"`ssh-keygen -R {_known_hosts_name(s)}` and re-trust it",
-                host=s.label,
-            ) from None
+            revoked = s.host_keys != "ignore" and known.revoked(_known_hosts_name(s), error.key)
+            raise (_revoked(s, error.key) if revoked else _changed(s, error.key)) from None
         except paramiko.AuthenticationException:
             client.close()
             raise AuthenticationFailed(
@@ -158,13 +200,6 @@ class Connection:
             ) from None
         except paramiko.SSHException as error:
             client.close()
-            if "not found in known_hosts" in str(error):
-                raise HostKeyRejected(
-                    f"host key for {s.address}:{s.port} is unknown; after verifying it, trust it "
-                    f"with `ssh-keyscan -p {s.port} {s.address} >> {known_hosts}` or set "
-                    f"`host_keys: accept-new` in the inventory",
-                    host=s.label,
-                ) from None
             raise HostUnreachable(f"SSH to {where} failed: {error}", host=s.label) from None
         except TimeoutError:
             client.close()
@@ -320,6 +355,15 @@ class Connection:
 def _reason(error: BaseException) -> str:
     """The error's text, or its type when it has none (paramiko's bare EOFError)."""
     return str(error) or type(error).__name__
+
+
+def _trust(client: paramiko.SSHClient, known: KnownHosts, s: ConnectionSettings) -> None:
+    """Gives paramiko the host's plain keys (so it asks for their types) but no revoked one."""
+    name = _known_hosts_name(s)
+    for entry in known.keys_for(name):
+        key = entry.pkey()
+        if key is not None and not known.revoked(name, key):
+            client.get_host_keys().add(name, entry.key_type, key)
 
 
 def _known_hosts_name(s: ConnectionSettings) -> str:
