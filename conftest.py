@@ -1,11 +1,2 @@
-"""hacert's pytest plugins, registered for every run (suites and the project's own tests)."""
-
-pytest_plugins = [
-    "fixtures.targets",
-    "fixtures.selection",
-    "fixtures.reporting",
-    "fixtures.perf_plugin",
-    "fixtures.safety",
-    "fixtures.grading_plugin",
-    "fixtures.waivers_plugin",
-]
+"""The checkout's root conftest: hacert's plugins come from the installed package (the
+``hacert`` pytest11 entry point; ``bin/bootstrap`` installs the checkout into .venv)."""

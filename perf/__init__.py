@@ -7,7 +7,7 @@ Modules:
 * :mod:`perf.changepoints` - E-Divisive means change-point detection.
 * :mod:`perf.verdicts` - per-night Mann-Whitney verdicts and confirmed shifts.
 * :mod:`perf.trends` - PNG trend plots; :mod:`perf.report` - verdict tables.
-* ``python -m perf`` - the command line (summary, accept-baseline, export, history).
+* ``python -m hacert.perf`` - the command line (summary, accept-baseline, export, history).
 
 The pytest side is ``fixtures/perf_plugin.py`` (fixture ``perf_recorder``).
 """

@@ -1,10 +1,10 @@
 """Command line for the perf result store.
 
-    python -m perf [--store PATH] summary [--run ID] [--baseline ID|TAG] [--plots DIR]
-    python -m perf [--store PATH] runs
-    python -m perf [--store PATH] accept-baseline --run ID [--tag T]
-    python -m perf [--store PATH] export --format csv|json [--run ID] [--output FILE]
-    python -m perf [--store PATH] history METRIC [--cluster C] [--target T] [--plot FILE]
+    python -m hacert.perf [--store PATH] summary [--run ID] [--baseline ID|TAG] [--plots DIR]
+    python -m hacert.perf [--store PATH] runs
+    python -m hacert.perf [--store PATH] accept-baseline --run ID [--tag T]
+    python -m hacert.perf [--store PATH] export --format csv|json [--run ID] [--output FILE]
+    python -m hacert.perf [--store PATH] history METRIC [--cluster C] [--target T] [--plot FILE]
 
 ``summary`` exits 1 when a metric has a confirmed regression (for nightly CI),
 2 on usage errors (unknown run, empty store).
@@ -17,16 +17,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from perf import report
-from perf.store import DEFAULT_STORE_PATH, ResultStore
-from perf.verdicts import Verdict, evaluate, evaluate_run
+from hacert.perf import report
+from hacert.perf.store import DEFAULT_STORE_PATH, ResultStore
+from hacert.perf.verdicts import Verdict, evaluate, evaluate_run
 
 EXIT_REGRESSION = 1
 EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m perf", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m hacert.perf", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--store",
         type=Path,
@@ -78,7 +78,7 @@ def _summary(store: ResultStore, args: argparse.Namespace) -> int:
         report.print_rich(verdicts, title)
     print(report.counts(verdicts))
     if args.plots:
-        from perf.trends import plot_evaluation
+        from hacert.perf.trends import plot_evaluation
 
         for evaluation in evaluations:
             print(f"plot: {plot_evaluation(evaluation, args.plots)}")
@@ -131,7 +131,7 @@ def _history(store: ResultStore, args: argparse.Namespace) -> int:
         )
     print(f"latest: {evaluation.verdict.verdict}  {evaluation.verdict.message}".rstrip())
     if args.plot:
-        from perf.trends import plot_trend
+        from hacert.perf.trends import plot_trend
 
         v = evaluation.verdict
         path = plot_trend(

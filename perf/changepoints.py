@@ -22,33 +22,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from hacert.perf.segments import ChangePoint, segment_bounds
+
+__all__ = ["ChangePoint", "e_divisive", "energy_q", "segment_bounds"]
+
 DEFAULT_P_THRESHOLD = 0.01
 DEFAULT_PERMUTATIONS = 999
 DEFAULT_MIN_SIZE = 3
-
-
-@dataclass(frozen=True)
-class ChangePoint:
-    """A shift in the series: ``index`` is the first point of the new level."""
-
-    index: int
-    p_value: float
-    q: float
-    before: float
-    after: float
-
-    @property
-    def change(self) -> float:
-        """Relative change of the segment means, after vs before (0.1 = +10%)."""
-        if self.before == 0:
-            return float("inf") if self.after != self.before else 0.0
-        return (self.after - self.before) / abs(self.before)
 
 
 def energy_q(batch: NDArray[np.float64], min_size: int) -> NDArray[np.float64]:
@@ -183,9 +168,3 @@ def _describe(
             )
         )
     return points
-
-
-def segment_bounds(length: int, points: Sequence[ChangePoint]) -> list[tuple[int, int]]:
-    """Half-open ``(start, end)`` ranges of the segments delimited by ``points``."""
-    cuts = [0, *sorted(p.index for p in points), length]
-    return list(itertools.pairwise(cuts))

@@ -7,7 +7,7 @@ import math
 import sys
 from collections.abc import Sequence
 
-from perf.verdicts import MetricVerdict, Verdict
+from hacert.perf.verdicts import MetricVerdict, Verdict
 
 COLUMNS = ("cluster", "target", "metric", "baseline", "now", "change %", "p", "verdict")
 _COLOURS = {

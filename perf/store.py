@@ -3,7 +3,7 @@
 Every figure a suite measures is a :class:`Measurement` row keyed by
 (run, cluster, target, metric, repetition). Runs are ordered by their start
 time; a metric *series* is one :class:`RunPoint` per run. Baselines are runs
-accepted explicitly (``python -m perf accept-baseline``), optionally tagged.
+accepted explicitly (``python -m hacert.perf accept-baseline``), optionally tagged.
 Verdicts drawn for a run are kept too, so the CLI can show them later.
 
 The file is shared by pytest-xdist workers: WAL journal and a busy timeout

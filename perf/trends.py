@@ -13,9 +13,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from perf.changepoints import ChangePoint, segment_bounds
-from perf.store import Direction, RunPoint
-from perf.verdicts import Evaluation, is_worse
+from hacert.perf.changepoints import ChangePoint, segment_bounds
+from hacert.perf.store import Direction, RunPoint
+from hacert.perf.verdicts import Evaluation, is_worse
 
 _MAX_TICKS = 12
 

@@ -29,11 +29,10 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from scipy.stats import mannwhitneyu
-
-from perf.changepoints import ChangePoint, e_divisive, segment_bounds
-from perf.stats import coefficient_of_variation
-from perf.store import Direction, ResultStore, RunPoint, SeriesKey
+from hacert.perf.extras import statistics_extra
+from hacert.perf.segments import ChangePoint, segment_bounds
+from hacert.perf.stats import coefficient_of_variation
+from hacert.perf.store import Direction, ResultStore, RunPoint, SeriesKey
 
 
 class Verdict(StrEnum):
@@ -102,6 +101,7 @@ def compare_samples(
     if set(now) == set(base) and len(set(now)) == 1:
         return Comparison(Verdict.UNCHANGED, change, 1.0, threshold)
     lower_now = change < 0
+    mannwhitneyu = statistics_extra().mannwhitneyu
     p_value = float(mannwhitneyu(now, base, alternative="less" if lower_now else "greater").pvalue)
     if p_value >= config.alpha or abs(change) < threshold:
         verdict = Verdict.UNCHANGED
@@ -133,7 +133,7 @@ def assess_shift(
 ) -> Shift:
     """Has the series shifted for the worse since ``baseline_index`` (default: its start)?"""
     points = tuple(
-        e_divisive(
+        statistics_extra().e_divisive(
             values,
             p_threshold=config.cp_p_threshold,
             permutations=config.cp_permutations,

@@ -13,7 +13,7 @@ def perf_figures(store_path: Path, run_id: str, cluster: str) -> list[dict[str, 
     the perf verdict when one was given. No store file: no figures."""
     if not store_path.is_file():
         return []
-    from perf.store import ResultStore  # the perf package is only needed when a store exists
+    from hacert.perf.store import ResultStore  # the perf package is only needed when a store exists
 
     with ResultStore(store_path) as store:
         measurements = [m for m in store.measurements(run_id) if m.cluster == cluster]

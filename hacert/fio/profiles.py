@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError
 from hacert.errors import ConfigurationError
 from hacert.modelbase import StrictModel
 
-PROFILE_DIR = Path(__file__).resolve().parents[2] / "perf" / "fio"
+PROFILE_DIR = Path(__file__).resolve().parents[1] / "perf" / "fio"
 READS = {"read", "randread", "rw", "readwrite", "randrw"}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hacert.checks import CHECK_ID
 
-DEFAULT_SUITES = Path(__file__).resolve().parents[2] / "suites"
+DEFAULT_SUITES = Path(__file__).resolve().parents[1] / "suites"
 
 
 def _decorator_ids(tree: ast.AST) -> Iterable[str]:
@@ -37,3 +37,9 @@ def known_check_ids(roots: Iterable[Path] = (DEFAULT_SUITES,)) -> set[str]:
                 continue
             ids.update(_decorator_ids(tree))
     return ids
+
+
+def ids_for_run(rootpath: Path) -> set[str]:
+    """Ids a run can select: hacert's checks and a ``suites/`` folder of the run's own root."""
+    extra = rootpath / "suites"
+    return known_check_ids([DEFAULT_SUITES, *([extra] if extra.is_dir() else [])])

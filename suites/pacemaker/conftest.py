@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fixtures.targets import INVENTORY_PATH_KEY
+from hacert.fixtures.targets import INVENTORY_PATH_KEY
 from hacert.checks import fail
 from hacert.cluster import Cluster
 from hacert.pacemaker.expect import PacemakerExpect

@@ -3,7 +3,7 @@
 A round (both lab clusters in parallel, ~11 min on a 2-core machine) runs `-m destructive
 --allow-destructive` over all suites; after it the whole state of each cluster (hacert.state)
 is compared with the state before. `HACERT_CAMPAIGN_ROUNDS` changes the count;
-`perf/bench_campaign.py --rounds 10` is the long benchmark.
+`tools/bench_campaign.py --rounds 10` is the long benchmark.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from perf.bench_campaign import Round, campaign
+from tools.bench_campaign import Round, campaign
 from tests.integration.conftest import LAB_INVENTORY
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow, pytest.mark.usefixtures("lab_containers")]

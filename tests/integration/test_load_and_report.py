@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from perf.bench_class_load import measure
+from tools.bench_class_load import measure
 from tests.integration.conftest import ROOT, run_suite
 
 pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("lab_containers")]

@@ -127,7 +127,7 @@ def test_expired_waiver_is_listed_even_without_a_failure(tmp_path: Path) -> None
 
 
 def test_figures_come_from_the_perf_store(tmp_path: Path, capsys) -> None:
-    from perf.store import Measurement, ResultStore
+    from hacert.perf.store import Measurement, ResultStore
 
     results = _run(tmp_path, pcmk2="passed")
     with ResultStore(tmp_path / "perf.sqlite") as store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from perf.store import Direction, Measurement, ResultStore
+from hacert.perf.store import Direction, Measurement, ResultStore
 
 
 def nights(levels: list[float], noise: float, seed: int) -> list[list[float]]:

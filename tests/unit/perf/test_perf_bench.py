@@ -1,6 +1,6 @@
 import json
 
-from perf.bench_regression import NoiseModel, main
+from tools.bench_regression import NoiseModel, main
 
 
 def test_synthetic_benchmark_runs_and_meets_targets_on_a_quiet_model(tmp_path, capsys):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from perf.changepoints import e_divisive, energy_q, segment_bounds
+from hacert.perf.changepoints import e_divisive, energy_q, segment_bounds
 
 
 def _brute_q(x: np.ndarray, tau: int) -> float:

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from perf.__main__ import main
-from perf.store import ResultStore
+from hacert.perf.__main__ import main
+from hacert.perf.store import ResultStore
 from tests.unit.perf.helpers import fill, nights
 
 

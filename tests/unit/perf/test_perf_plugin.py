@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.perf_plugin import PerfSettings
-from perf.store import ResultStore
+from hacert.fixtures.perf_plugin import PerfSettings
+from hacert.perf.store import ResultStore
 from tests.unit.perf.helpers import fill, nights
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,7 +48,7 @@ def _run(tmp_path: Path, run_id: str, level: float, judge: bool, *args: str):
             "-m",
             "pytest",
             "-p",
-            "fixtures.perf_plugin",
+            "hacert.fixtures.perf_plugin",
             "-p",
             "no:cacheprovider",
             "--perf-store",

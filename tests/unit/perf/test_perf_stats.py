@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from perf.stats import coefficient_of_variation, is_stable, measure_until_stable, summarize
+from hacert.perf.stats import coefficient_of_variation, is_stable, measure_until_stable, summarize
 
 
 def test_summary_of_known_samples():

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from perf.store import Measurement, ResultStore, SeriesKey
+from hacert.perf.store import Measurement, ResultStore, SeriesKey
 from tests.unit.perf.helpers import fill, nights
 
 

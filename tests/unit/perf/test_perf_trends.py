@@ -1,7 +1,7 @@
-from perf.report import html_table, text_table
-from perf.store import ResultStore, SeriesKey
-from perf.trends import plot_evaluation
-from perf.verdicts import evaluate
+from hacert.perf.report import html_table, text_table
+from hacert.perf.store import ResultStore, SeriesKey
+from hacert.perf.trends import plot_evaluation
+from hacert.perf.verdicts import evaluate
 from tests.unit.perf.helpers import fill, nights
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -2,8 +2,8 @@ from dataclasses import replace
 
 import pytest
 
-from perf.store import Measurement, ResultStore, SeriesKey
-from perf.verdicts import (
+from hacert.perf.store import Measurement, ResultStore, SeriesKey
+from hacert.perf.verdicts import (
     Verdict,
     VerdictConfig,
     assess_shift,

@@ -23,8 +23,8 @@ same experiment on nights drawn from that model, without the lab, with
 independent histories for every series; the drop is a cap like the lab's, or
 with ``--drop-model scale`` the whole noisy night scaled down.
 
-    python -m perf.bench_regression [--host 10.213.0.11] [--save-noise-model]
-    python -m perf.bench_regression --synthetic [--aa-series 10] [--trials 50]
+    python -m tools.bench_regression [--host 10.213.0.11] [--save-noise-model]
+    python -m tools.bench_regression --synthetic [--aa-series 10] [--trials 50]
 """
 
 from __future__ import annotations
@@ -43,15 +43,15 @@ from pathlib import Path
 
 import numpy as np
 
-from perf.stats import (
+from hacert.perf.stats import (
     DEFAULT_CV_THRESHOLD,
     DEFAULT_MAX_RERUNS,
     DEFAULT_REPETITIONS,
     coefficient_of_variation,
     measure_until_stable,
 )
-from perf.store import Measurement, ResultStore, SeriesKey
-from perf.verdicts import Verdict, VerdictConfig, evaluate
+from hacert.perf.store import Measurement, ResultStore, SeriesKey
+from hacert.perf.verdicts import Verdict, VerdictConfig, evaluate
 
 NOISE_MODEL = Path(__file__).with_name("noise_model.json")
 KEY = SeriesKey("bench", "fio:/tmp/hacert-bench", "fio.seqwrite.bw")
@@ -387,7 +387,7 @@ def _experiment(args: argparse.Namespace, nights: Nights, s: Settings, started: 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m perf.bench_regression", description=__doc__.split("\n")[0]
+        prog="python -m tools.bench_regression", description=__doc__.split("\n")[0]
     )
     p.add_argument("--synthetic", action="store_true", help="simulate nights, no lab needed")
     p.add_argument(

@@ -1,0 +1,5 @@
+import sys
+
+from hacert.cli import main
+
+sys.exit(main())
