@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hacert.catalog import PACKAGE_DIR, SUITES
+from hacert.cli.html import generate
 
 USAGE_ERROR = 4
 HELP = """\
@@ -27,6 +28,8 @@ hacert options:
   --perf-repetitions N    samples per performance figure (nightly runs)
   --report-dir DIR        where junit.xml, results.json, allure-results and perf.sqlite go
                           (default: ./reports)
+  --html                  also write the HTML report (DIR/allure-report/index.html, one file
+                          that opens from disk, with the previous runs' history)
   --workers N             parallel workers, one cluster per worker at a time (default: auto;
                           0 runs in this process)
   --pytest-help           every option pytest and hacert's plugin accept
@@ -60,6 +63,11 @@ def _cache_dir() -> Path:
 def _given(args: list[str], option: str) -> bool:
     aliases = {"--junitxml": ("--junitxml", "--junit-xml")}.get(option, (option,))
     return any(a == o or a.startswith(o + "=") for a in args for o in aliases)
+
+
+def _value(args: list[str], option: str) -> str | None:
+    value, rest = _take(args, option, "")
+    return value if len(rest) < len(args) else None
 
 
 def _take(args: list[str], option: str, default: str) -> tuple[str, list[str]]:
@@ -134,5 +142,12 @@ def main(argv: list[str]) -> int:
         return 0
     if "--pytest-help" in argv:
         return int(pytest.main(["--help", "-c", str(PACKAGE_DIR / "run.ini")]))
+    html = "--html" in argv
+    argv = [a for a in argv if a != "--html"]
     _fresh_allure_results(argv)
-    return int(pytest.main(pytest_args(argv)))
+    status = int(pytest.main(pytest_args(argv)))
+    if html and status != USAGE_ERROR:
+        report_dir, _ = _take(argv, "--report-dir", "reports")
+        results = _value(argv, "--alluredir") or str(Path(report_dir) / OWN_OUTPUTS["--alluredir"])
+        print(generate(Path(results), Path(report_dir) / "allure-report"))
+    return status
