@@ -45,12 +45,20 @@ class SpecFileError(ConfigurationError):
     ) -> None:
         self.kind = kind
         self.path = Path(path)
-        self.problem = " ".join(problem.split())
-        self.where = format_location(where) if where else ""
+        self.problem = _bounded(problem, 300)
+        self.where = _bounded(format_location(where), 120) if where else ""
         self.line = line
         place = f"{self.path}:{line}" if line else str(self.path)
-        text = f"{place}: {self.where}: {self.problem}" if self.where else f"{place}: {problem}"
+        text = (
+            f"{place}: {self.where}: {self.problem}" if self.where else f"{place}: {self.problem}"
+        )
         super().__init__(f"{kind} error: {' '.join(text.split())}")
+
+
+def _bounded(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters (a file's keys and values can be huge)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 class _TooComplex(yaml.MarkedYAMLError):

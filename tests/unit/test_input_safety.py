@@ -15,6 +15,7 @@ from hacert.grading.rubric import load_rubric
 from hacert.inventory import load_inventory
 
 ROOT = Path(__file__).resolve().parents[2]
+HOSTS_SUITE = next(p for p in ("hacert/suites/hosts", "suites/hosts") if (ROOT / p).exists())
 
 # Runs one loader in a child process, so that a hang or a blown stack fails the test
 # instead of the test run.
@@ -123,7 +124,7 @@ def test_an_alias_bomb_inventory_stops_pytest_with_a_usage_error(tmp_path: Path)
     path.write_text(HOSTILE["inventory"]["alias-bomb"])
     run = subprocess.run(
         [
-            *(sys.executable, "-m", "pytest", "suites/hosts", "--inventory", str(path)),
+            *(sys.executable, "-m", "pytest", HOSTS_SUITE, "--inventory", str(path)),
             *("--collect-only", "-q", "-p", "no:cacheprovider", f"--junitxml={tmp_path / 'j.xml'}"),
         ],
         cwd=ROOT,
@@ -272,3 +273,32 @@ def test_a_file_too_large_is_refused_without_reading_it_all(tmp_path: Path) -> N
     for load in (load_rubric, load_waivers, lambda p: load_inventory(p, check_files=False)):
         with pytest.raises(ConfigurationError, match="larger than"):
             load(path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        (
+            "rubric",
+            "assignment: a\nchecks:\n"
+            + "".join(f"- {{id: HOSTS-{i:03d}}}\n- {{id: HOSTS-{i:03d}}}\n" for i in range(999)),
+        ),
+        (
+            "inventory",
+            "clusters:\n- name: c\n  hosts: [{name: a, address: x}]\n  ? "
+            + "k" * 100_000
+            + "\n  : 1\n",
+        ),
+        (
+            "waivers",
+            "waivers: [{check: HOSTS-001, justification: j, expires: '" + "9" * 100_000 + "'}]\n",
+        ),
+    ],
+    ids=["long-list-of-duplicates", "huge-unknown-key", "huge-bad-date"],
+)
+def test_a_usage_error_is_bounded(tmp_path: Path, kind: str, text: str) -> None:
+    path = tmp_path / "input.yaml"
+    path.write_text(text)
+    status, output = load_in_child(kind, path)
+    assert status == 4 and output.count("\n") == 1, output[:500]
+    assert len(output) < len(str(path)) + 500, output[:1000]
