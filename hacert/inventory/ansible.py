@@ -85,7 +85,9 @@ def parse_yaml_groups(document: dict[str, Any]) -> dict[str, _Group]:
             raise AnsibleFormatError(f"{where}: a group must be a mapping")
         unknown = set(body) - {"hosts", "vars", "children"}
         if unknown:
-            raise AnsibleFormatError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            raise AnsibleFormatError(
+                f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}"
+            )
         hosts = body.get("hosts") or {}
         if not isinstance(hosts, dict):
             raise AnsibleFormatError(f"{where}.hosts: must be a mapping of host names")

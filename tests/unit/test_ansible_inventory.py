@@ -86,6 +86,11 @@ def test_ini_without_suffix_is_detected(tmp_path: Path) -> None:
         ("bad.yml", "all:\n  hosts: [a, b]\n", "must be a mapping"),
         ("bad2.yml", "all:\n  children:\n    g:\n      hostz: {}\n", "unknown key(s) hostz"),
         (
+            "bad4.yml",
+            "all:\n  children:\n    g:\n      ~: 1\n      2: x\n",
+            "unknown key(s) 2, None",
+        ),
+        (
             "bad3.yml",
             "all:\n  children:\n    corosync:\n      hosts: {a: {ansible_port: x}}\n",
             "port",
