@@ -13,7 +13,8 @@ work as in YAML 1.1. No value under a secret-looking key is ever shown in a mess
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -289,6 +290,11 @@ def is_secret_name(name: str | int) -> bool:
     return any(part in lowered for part in _SECRET_PARTS) or bool(
         _SECRET_WORDS & set(re.split(r"[^a-z0-9]+", lowered))
     )
+
+
+def listed_twice(values: Iterable[Hashable]) -> list[str]:
+    """The values a list of a user's file holds more than once, sorted (in linear time)."""
+    return sorted(str(value) for value, count in Counter(values).items() if count > 1)
 
 
 def _refuse_bool(value: Any) -> Any:

@@ -14,7 +14,7 @@ from hacert.checks import CHECK_ID
 from hacert.inventory.model import NAME_PATTERN, ClusterSpec
 from hacert.modelbase import StrictModel
 from hacert.yaml_locations import line_of
-from hacert.yamlfile import NotBool, SpecFileError, first_problem, load_model
+from hacert.yamlfile import NotBool, SpecFileError, first_problem, listed_twice, load_model
 
 KIND = "rubric"
 
@@ -85,8 +85,7 @@ class Rubric(StrictModel):
     @field_validator("checks")
     @classmethod
     def _ids_unique(cls, checks: list[RubricCheck]) -> list[RubricCheck]:
-        ids = [c.id for c in checks]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
+        twice = listed_twice(c.id for c in checks)
         if twice:
             raise ValueError(f"check listed twice: {', '.join(twice)}")
         return checks
@@ -95,8 +94,7 @@ class Rubric(StrictModel):
     @classmethod
     def _students_unique(cls, students: list[Student]) -> list[Student]:
         for attr in ("name", "cluster"):
-            values = [getattr(s, attr) for s in students]
-            twice = sorted({v for v in values if values.count(v) > 1})
+            twice = listed_twice(getattr(s, attr) for s in students)
             if twice:
                 raise ValueError(f"student {attr} listed twice: {', '.join(twice)}")
         return students

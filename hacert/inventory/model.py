@@ -19,7 +19,7 @@ from hacert.nvmeof.expect import NvmeofExpect
 from hacert.ovs.expect import OvsExpect
 from hacert.pacemaker.expect import PacemakerExpect
 from hacert.virt.expect import VirtExpect
-from hacert.yamlfile import NotBool
+from hacert.yamlfile import NotBool, listed_twice
 
 Role = Literal[
     "corosync",
@@ -125,7 +125,7 @@ class HostSpec(StrictModel):
     @field_validator("roles")
     @classmethod
     def _roles_unique(cls, roles: list[str]) -> list[str]:
-        duplicates = sorted({r for r in roles if roles.count(r) > 1})
+        duplicates = listed_twice(roles)
         if duplicates:
             raise ValueError(f"role listed twice: {', '.join(duplicates)}")
         return roles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,9 @@ HOSTILE = {
             f"  - {{name: h{i}, address: 10.0.{i // 256 % 256}.{i % 256}}}\n"
             for i in range(200_000)
         ),
+        "40000-roles": "clusters: [{name: c, hosts: [{name: a, address: x, roles: ["
+        + "corosync, " * 40_000
+        + "]}]}]\n",
         "recursive-alias": "clusters: &c [{name: c, hosts: [{name: a, address: x}], x: *c}]\n",
         "diamond-groups.ini": "".join(
             f"[g{i}:children]\ng{i + 1}\nh{i}\n[h{i}:children]\ng{i + 1}\n" for i in range(30)
@@ -91,6 +95,8 @@ HOSTILE = {
         + BOMB.replace("\n  ", "\n      ")
         + "assignment: a\nchecks: [{id: HOSTS-001}]\n",
         "deep-nesting": f"assignment: a\nchecks: {_deep()}\n",
+        "16000-checks": "assignment: a\nchecks:\n"
+        + "".join(f"- {{id: HOSTS-{i % 999:03d}}}\n" for i in range(16_000)),
     },
     "waivers": {
         "alias-bomb": BOMB.replace("bomb:", "x:")
@@ -113,9 +119,11 @@ def test_a_hostile_file_is_refused_quickly_in_one_line(
 ) -> None:
     path = tmp_path / ("hostile" + (Path(name).suffix or ".yaml"))
     path.write_text(text)
+    started = time.monotonic()
     status, output = load_in_child(kind, path)
+    assert time.monotonic() - started < 10, f"took {time.monotonic() - started:.1f} s"
     assert status == 4, output[-2000:]
-    assert output.count("\n") == 1 and len(output) < 400, output[-2000:]
+    assert output.count("\n") == 1 and len(output) < len(str(path)) + 500, output[-2000:]
     assert output.startswith(f"{'waiver' if kind == 'waivers' else kind} error: {path}"), output
 
 
