@@ -17,7 +17,8 @@ from typing import Any, Literal, NoReturn, TypeVar
 
 import pytest
 
-from hacert.secrets import redact
+from hacert.reporting import attach_text
+from hacert.text import quote, too_long_to_quote
 
 Severity = Literal["blocker", "critical", "normal", "minor", "trivial"]
 SEVERITIES: tuple[str, ...] = ("blocker", "critical", "normal", "minor", "trivial")
@@ -166,16 +167,19 @@ def format_failure(
 ) -> str:
     meta = CURRENT_CHECK.get()
     remedy = fix if fix is not None else (meta.remediation if meta else "")
-    lines = [f"expected: {expected}", f"found:    {found}"]
+    lines = [f"expected: {quote(expected)}", f"found:    {quote(found)}"]
     if host:
-        lines.append(f"host:     {host}")
+        lines.append(f"host:     {quote(host)}")
     if remedy:
-        lines.append(f"fix:      {remedy}")
-    return redact("\n".join(lines))
+        lines.append(f"fix:      {quote(remedy)}")
+    return "\n".join(lines)
 
 
 def fail(*, expected: str, found: str, host: str | None = None, fix: str | None = None) -> NoReturn:
-    """Fails the running check with a message a person can act on."""
+    """Fails the running check with a message a person can act on; a ``found`` too long to
+    quote in full is attached to the report."""
+    if too_long_to_quote(found):
+        attach_text("found (in full)", found)
     pytest.fail(format_failure(expected=expected, found=found, host=host, fix=fix), pytrace=False)
 
 

@@ -7,6 +7,8 @@ about the cluster is shown as *failed*.
 
 from __future__ import annotations
 
+from hacert.text import quote
+
 
 class HacertError(Exception):
     """Base class of hacert's own errors."""
@@ -21,7 +23,7 @@ class InfrastructureError(HacertError):
 
     def __init__(self, message: str, *, host: str | None = None) -> None:
         self.host = host
-        super().__init__(f"{host}: {message}" if host else message)
+        super().__init__(quote(f"{host}: {message}" if host else message))
 
 
 class HostUnreachable(InfrastructureError):
@@ -50,3 +52,7 @@ class SudoRefused(InfrastructureError):
 
 class UnexpectedOutput(InfrastructureError):
     """A tool's output could not be parsed into the expected shape."""
+
+
+class Interrupted(HacertError):
+    """The run was interrupted (Ctrl-C, SIGTERM, the run watchdog) while the check ran."""

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hacert.cluster import Node
+from hacert.text import attachment, quote
+
+if TYPE_CHECKING:
+    from hacert.cluster import Node
 
 
 def attach_text(name: str, text: str) -> None:
+    """Attaches ``text`` to the running check's Allure result (masked, at most 1 MiB)."""
     try:
         import allure  # optional for library users
     except ImportError:  # pragma: no cover
         return
-    allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)
+    allure.attach(attachment(text), name=quote(name), attachment_type=allure.attachment_type.TEXT)
 
 
 def attach_command(node: Node, argv: list[str], name: str | None = None) -> str:
