@@ -95,6 +95,10 @@ def load_results(path: Path | str) -> RunResults:
         raise SpecFileError("results", file, f"not JSON: {exc}") from None
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("hacert-results/"):
         raise SpecFileError("results", file, "not a hacert results file (no 'schema')")
+    if data.get("interrupted") is True:
+        raise SpecFileError(
+            "results", file, "the run was interrupted: its results are partial; run it again"
+        )
     try:
         run = RunResults.model_validate(data)
     except ValidationError as exc:
