@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,7 @@ def parse_ini_groups(text: str) -> dict[str, _Group]:
             groups.setdefault(current, _Group(current))
             continue
         if line.startswith("["):
-            raise AnsibleFormatError(f"line {number}: malformed section header {line!r}")
+            raise AnsibleFormatError(f"line {number}: malformed section header{_shown(line)}")
         try:
             words = shlex.split(line, comments=True)
         except ValueError as error:
@@ -139,24 +140,26 @@ def parse_ini_groups(text: str) -> dict[str, _Group]:
         elif kind == "vars":
             key, sep, value = line.partition("=")
             if not sep:
-                raise AnsibleFormatError(f"line {number}: expected key=value, got {line!r}")
+                raise AnsibleFormatError(f"line {number}: expected key=value{_shown(line)}")
             group.add_vars({key.strip(): _ini_value(value.strip())})
         else:
             host_vars: dict[str, Any] = {}
             for word in words[1:]:
                 key, sep, value = word.partition("=")
                 if not sep:
-                    raise AnsibleFormatError(f"line {number}: {_not_key_value(word, host_vars)}")
+                    shown = _shown(word, after=host_vars)
+                    raise AnsibleFormatError(f"line {number}: expected key=value{shown}")
                 host_vars[key] = _ini_value(value)
             group.add_host(words[0], host_vars)
     return groups
 
 
-def _not_key_value(word: str, earlier: dict[str, Any]) -> str:
-    # After a secret, a stray word is likely the rest of an unquoted secret: never shown.
-    if any(is_secret_name(key) for key in earlier):
-        return "expected key=value (quote a value that contains spaces)"
-    return f"expected key=value, got {word!r}"
+def _shown(text: str, after: Iterable[str] = ()) -> str:
+    """``text`` for an error message, unless it may hold a secret: it names one, or follows
+    one on its line (the rest of an unquoted secret with spaces)."""
+    if is_secret_name(text) or any(is_secret_name(key) for key in after):
+        return " (not shown: it may hold a secret; quote values that contain spaces)"
+    return f", got {text!r}"
 
 
 def _ini_value(value: str) -> Any:

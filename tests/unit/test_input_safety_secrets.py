@@ -57,6 +57,9 @@ INI_BREAKAGES = [
     "[corosync:vars]\n@VAR@=@S@\n[corosync]\nha1 ansible_host=x ansible_port=0\n",
     "[corosync]\nha1 ansible_host=x\n[corosync:vars]\n@VAR@=@S@\nansible_port=x\n",
     "[corosync\nha1 @VAR@=@S@\n",
+    "[corosync:vars]\n@VAR@: @S@\n[corosync]\nha1\n",  # YAML habits in an INI file
+    "[corosync]\nha1 @VAR@:@S@\n",
+    "[corosync @VAR@=@S@\n",
 ]
 YAML_BREAKAGES = [
     "all:\n  hosts:\n    ha1: {ansible_host: 'bad address', @VAR@: '@S@'}\n",
