@@ -6,6 +6,7 @@ Importing the suites is what pytest does too; nothing here talks to a cluster.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import inspect
 import pkgutil
@@ -85,10 +86,8 @@ def _fixtures_of(function: FunctionType) -> list[object]:
     places: list[ModuleType] = [m for m in [module] if m is not None]
     if module is not None:
         package = module.__name__.rsplit(".", 1)[0]
-        try:
+        with contextlib.suppress(ImportError):
             places.append(importlib.import_module(f"{package}.conftest"))
-        except ImportError:
-            pass
     found = []
     for place in places:
         for name in names:
@@ -130,7 +129,10 @@ def _command_text(node: ast.expr, scope: dict[str, Any]) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "{…}" for v in node.values)
+        return "".join(
+            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{…}"
+            for v in node.values
+        )
     if isinstance(node, ast.List | ast.Tuple) and node.elts:
         return " ".join(_command_text(e, scope) or "{…}" for e in node.elts)
     return None

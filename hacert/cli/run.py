@@ -42,10 +42,41 @@ exit codes: 0 all passed; 1 a check failed (or a confirmed performance regressio
   option); 5 no check selected; 6 only waived failures.
 """
 VALUE_OPTIONS = frozenset(
-    "-k -m -n -p -o -c -W --tb --maxfail --rootdir --inventory --cluster --profile --rubric "
-    "--grade-out --waivers --perf-store --perf-repetitions --perf-baseline --perf-plots "
-    "--results-json --alluredir --junitxml --junit-xml --run-timeout --numprocesses --dist "
-    "--report-dir --workers --deselect --ignore --basetemp --confcutdir".split()
+    [
+        "-k",
+        "-m",
+        "-n",
+        "-p",
+        "-o",
+        "-c",
+        "-W",
+        "--tb",
+        "--maxfail",
+        "--rootdir",
+        "--inventory",
+        "--cluster",
+        "--profile",
+        "--rubric",
+        "--grade-out",
+        "--waivers",
+        "--perf-store",
+        "--perf-repetitions",
+        "--perf-baseline",
+        "--perf-plots",
+        "--results-json",
+        "--alluredir",
+        "--junitxml",
+        "--junit-xml",
+        "--run-timeout",
+        "--numprocesses",
+        "--dist",
+        "--report-dir",
+        "--workers",
+        "--deselect",
+        "--ignore",
+        "--basetemp",
+        "--confcutdir",
+    ]
 )
 OWN_OUTPUTS = {
     "--alluredir": "allure-results",
@@ -98,12 +129,10 @@ def _test_paths(args: list[str]) -> tuple[list[str], bool]:
             out.append(arg)
             continue
         path, _, rest = arg.partition("::")
-        if not Path(path).exists() and path.startswith("suites/"):
-            candidate = SUITES / path.removeprefix("suites/")
-            if candidate.exists():
-                arg = str(candidate) + (f"::{rest}" if rest else "")
+        candidate = SUITES / path.removeprefix("suites/")
+        installed = path.startswith("suites/") and not Path(path).exists() and candidate.exists()
         found = True
-        out.append(arg)
+        out.append(str(candidate) + (f"::{rest}" if rest else "") if installed else arg)
     return out, found
 
 
@@ -149,5 +178,5 @@ def main(argv: list[str]) -> int:
     if html and status != USAGE_ERROR:
         report_dir, _ = _take(argv, "--report-dir", "reports")
         results = _value(argv, "--alluredir") or str(Path(report_dir) / OWN_OUTPUTS["--alluredir"])
-        print(generate(Path(results), Path(report_dir) / "allure-report"))
+        print(generate(Path(results), Path(report_dir)))
     return status

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import Element
 
 from hacert.errors import UnexpectedOutput
-from hacert.pacemaker.xmlutil import parse_xml
+from hacert.xmlutil import parse_xml
 
 # Properties pacemaker itself rewrites while running: not a configuration difference.
 VOLATILE_PROPERTIES = frozenset({"last-lrm-refresh", "dc-version", "cluster-infrastructure"})

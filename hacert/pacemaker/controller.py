@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 
 from hacert.cluster import Node
 from hacert.errors import UnexpectedOutput
-from hacert.pacemaker.xmlutil import parse_xml
+from hacert.xmlutil import parse_xml
 
 DC_STATE = "S_IDLE"
 MEMBER_STATE = "S_NOT_DC"

@@ -9,7 +9,7 @@ from hacert.errors import InfrastructureError, UnexpectedOutput
 from hacert.pacemaker.cib import CibConfig, parse_cib
 from hacert.pacemaker.status import ClusterStatus, FenceEvent, parse_crm_mon, parse_fence_events
 from hacert.pacemaker.verify import VerifyResult, parse_crm_verify
-from hacert.pacemaker.xmlutil import parse_xml
+from hacert.xmlutil import parse_xml
 
 CRM_MON = ["crm_mon", "--output-as=xml", "--inactive"]
 _VERSION = re.compile(r"Pacemaker (?P<v>[0-9][0-9A-Za-z.+~-]*)")

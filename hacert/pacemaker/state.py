@@ -15,8 +15,8 @@ from hacert.cluster import Cluster, Node
 from hacert.errors import InfrastructureError
 from hacert.pacemaker import probe
 from hacert.pacemaker.cib import VOLATILE_PROPERTIES, parse_cib
-from hacert.pacemaker.xmlutil import parse_xml
 from hacert.state import differences as state_differences
+from hacert.xmlutil import parse_xml
 
 IPTABLES_TAG = "hacert"
 _ATTRIBUTE_SETS = frozenset({"instance_attributes", "meta_attributes", "cluster_property_set"})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from hacert.errors import UnexpectedOutput
-from hacert.pacemaker.xmlutil import flag, number, parse_xml
+from hacert.xmlutil import flag, number, parse_xml
 
 ACTIVE_ROLES = frozenset({"Started", "Promoted", "Unpromoted", "Master", "Slave"})
 PROMOTED_ROLES = frozenset({"Promoted", "Master"})

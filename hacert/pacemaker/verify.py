@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hacert.pacemaker.xmlutil import number, parse_xml
+from hacert.xmlutil import number, parse_xml
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hacert.virt.xmlutil import parse, text
+from hacert.xmlutil import parse_xml, text
 
 
 @dataclass
@@ -24,7 +24,7 @@ class HostCapabilities:
 
 
 def parse_capabilities(xml_text: str, *, host: str | None = None) -> HostCapabilities:
-    root = parse(xml_text, "virsh capabilities", host=host)
+    root = parse_xml(xml_text, "virsh capabilities", host=host)
     iommu = root.find("host/iommu")
     caps = HostCapabilities(
         arch=text(root, "host/cpu/arch"),
@@ -56,7 +56,7 @@ class DomainCapabilities:
 
 
 def parse_domcapabilities(xml_text: str, *, host: str | None = None) -> DomainCapabilities:
-    root = parse(xml_text, "virsh domcapabilities", host=host)
+    root = parse_xml(xml_text, "virsh domcapabilities", host=host)
     caps = DomainCapabilities(machine=text(root, "machine"), domain_type=text(root, "domain"))
     for mode in root.iterfind("cpu/mode"):
         if mode.get("name") == "host-passthrough":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hacert.virt.xmlutil import attr, parse, text
+from hacert.xmlutil import attr, parse_xml, text
 
 _UNIT_KIB = {
     "b": 1 / 1024,
@@ -90,7 +90,7 @@ def to_kib(value: str, unit: str | None) -> int:
 
 
 def parse_domain(xml_text: str, *, host: str | None = None) -> DomainXml:
-    root = parse(xml_text, "virsh dumpxml", host=host)
+    root = parse_xml(xml_text, "virsh dumpxml", host=host)
     memory = root.find("memory")
     current = root.find("currentMemory")
     mem_kib = to_kib(memory.text or "0", memory.get("unit")) if memory is not None else 0

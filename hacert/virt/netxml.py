@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hacert.virt.xmlutil import attr, parse, text
+from hacert.xmlutil import attr, parse_xml, text
 
 
 @dataclass
@@ -17,7 +17,7 @@ class NetworkXml:
 
 
 def parse_network(xml_text: str, *, host: str | None = None) -> NetworkXml:
-    root = parse(xml_text, "virsh net-dumpxml", host=host)
+    root = parse_xml(xml_text, "virsh net-dumpxml", host=host)
     forward = root.find("forward")
     return NetworkXml(
         name=text(root, "name") or "",

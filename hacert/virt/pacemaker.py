@@ -1,23 +1,22 @@
-"""Where pacemaker runs its VirtualDomain resources (crm_mon XML)."""
+"""Where pacemaker runs its VirtualDomain resources, and their domain XML file."""
 
 from __future__ import annotations
 
 from hacert.cluster import Node
-from hacert.virt.xmlutil import parse
+from hacert.errors import UnexpectedOutput
+from hacert.pacemaker import probe
 
 
 def resource_nodes(node: Node, resource: str) -> list[str] | None:
-    """Nodes pacemaker reports `resource` active on; None if pacemaker does not answer."""
-    result = node.run(["crm_mon", "--output-as=xml", "--inactive"], timeout=30)
-    if not result.stdout.lstrip().startswith("<"):
+    """Nodes pacemaker reports `resource` active on; None if pacemaker does not answer there
+    or does not know the resource."""
+    try:
+        status = probe.status(node)
+    except UnexpectedOutput:
         return None
-    root = parse(result.stdout, "crm_mon --output-as=xml", host=node.label)
-    for element in root.iter("resource"):
-        if element.get("id") == resource:
-            if element.get("active") != "true":
-                return []
-            return [n.get("name", "") for n in element.iterfind("node")]
-    return None
+    if not status.connected or not status.instances(resource):
+        return None
+    return sorted(status.locations(resource))
 
 
 def config_file(node: Node, resource: str) -> str | None:

@@ -76,7 +76,7 @@ def test_capabilities(node: Node, cluster: Cluster) -> None:
             findings.add(f"machine type {machine} not offered", node.label)
     virttype = "kvm" if cluster.platform.kvm else "qemu"
     domcaps = probes.domcapabilities(
-        node, virttype=virttype, machine=(expect.machine_types or [None])[0]
+        node, virttype=virttype, machine=next(iter(expect.machine_types), None)
     )
     for model in expect.cpu_models:
         if model not in domcaps.usable_cpu_models:

@@ -11,7 +11,7 @@ from hacert.errors import UnexpectedOutput
 from hacert.pacemaker.cib import parse_cib
 from hacert.pacemaker.status import parse_crm_mon, parse_fence_events
 from hacert.pacemaker.verify import parse_crm_verify
-from hacert.pacemaker.xmlutil import parse_xml
+from hacert.xmlutil import parse_xml
 
 DATA = Path(__file__).parents[2] / "data" / "pacemaker"
 
