@@ -50,7 +50,9 @@ def list_checks(args: argparse.Namespace) -> int:
 def explain(args: argparse.Namespace) -> int:
     entry = find(args.check_id)
     if entry is None:
-        print(f"hacert checks: no check {args.check_id!r} (see `hacert checks list`)", file=sys.stderr)
+        print(
+            f"hacert checks: no check {args.check_id!r} (see `hacert checks list`)", file=sys.stderr
+        )
         return 4
     m = entry.meta
     scope = f"once per host with role {m.per_host}" if m.per_host else "once per cluster"
@@ -60,8 +62,11 @@ def explain(args: argparse.Namespace) -> int:
         f"profiles {', '.join(m.profiles)}",
         f"  runs {scope}; applies to clusters with a host of role "
         f"{' or '.join(m.applies_to) or 'any'}"
-        + ("; DESTRUCTIVE (needs --allow-destructive and the inventory's permission)"
-           if m.destructive else "; read-only"),
+        + (
+            "; DESTRUCTIVE (needs --allow-destructive and the inventory's permission)"
+            if m.destructive
+            else "; read-only"
+        ),
         "",
         "What it verifies:",
         textwrap.indent(entry.verifies, "  "),

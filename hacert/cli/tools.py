@@ -52,4 +52,6 @@ def lab(args: list[str]) -> int:
         return 4
     python = shutil.which("python3") or sys.executable
     env = {**os.environ, "PYTHONPATH": str(root)}
-    return subprocess.run([python, "-m", "lab", *(args or ["--help"])], cwd=root, env=env).returncode
+    return subprocess.run(
+        [python, "-m", "lab", *(args or ["--help"])], cwd=root, env=env
+    ).returncode

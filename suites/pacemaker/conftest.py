@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from hacert.fixtures.targets import INVENTORY_PATH_KEY
 from hacert.checks import fail
 from hacert.cluster import Cluster
+from hacert.fixtures.targets import INVENTORY_PATH_KEY
 from hacert.pacemaker.expect import PacemakerExpect
 from hacert.pacemaker.scenario import Scenario, scenario_run
 from hacert.pacemaker.view import PacemakerView, read_cluster

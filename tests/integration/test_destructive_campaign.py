@@ -12,8 +12,8 @@ import os
 
 import pytest
 
-from tools.bench_campaign import Round, campaign
 from tests.integration.conftest import LAB_INVENTORY
+from tools.bench_campaign import Round, campaign
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow, pytest.mark.usefixtures("lab_containers")]
 CLUSTERS = os.environ.get("HACERT_CAMPAIGN_CLUSTERS", "lab,labvm").split(",")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.bench_class_load import measure
 from tests.integration.conftest import ROOT, run_suite
+from tools.bench_class_load import measure
 
 pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("lab_containers")]
 WORKERS = 2
