@@ -112,6 +112,8 @@ def parse_yaml_groups(document: dict[str, Any]) -> dict[str, _Group]:
     return groups
 
 
+# Words with nothing shlex would interpret (quotes, escapes, comments): split ~50x faster.
+_PLAIN_WORDS = re.compile(r"[^'\"\\#\s]+(?:[ \t]+[^'\"\\#\s]+)*")
 _INI_SECTION = re.compile(r"^\[([^\]:]+)(?::(vars|children))?\]$")
 
 
@@ -130,7 +132,9 @@ def parse_ini_groups(text: str) -> dict[str, _Group]:
         if line.startswith("["):
             raise AnsibleFormatError(f"line {number}: malformed section header{_shown(line)}")
         try:
-            words = shlex.split(line, comments=True)
+            words = (
+                line.split() if _PLAIN_WORDS.fullmatch(line) else shlex.split(line, comments=True)
+            )
         except ValueError as error:
             raise AnsibleFormatError(f"line {number}: {error}") from None
         group = groups[current]
