@@ -134,7 +134,16 @@ def test_checking_your_own_cluster_installs_no_system_package(tmp_path: Path) ->
         "HACERT_VENV": str(VENV_BIN.parent),
     }
     run = subprocess.run(
-        ["bash", "bin/hacert-run", "--inventory", str(inventory), "--collect-only", "-q"],
+        [
+            "bash",
+            "bin/hacert-run",
+            "--inventory",
+            str(inventory),
+            "--report-dir",
+            str(tmp_path / "reports"),
+            "--collect-only",
+            "-q",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
