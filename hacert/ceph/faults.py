@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from hacert.ceph import commands
 from hacert.cluster import Cluster, Node
 from hacert.errors import InfrastructureError
+from hacert.wait import wait_for
 
 FAULT_POOL = "hacert-fault"
 
@@ -21,11 +21,7 @@ def _osd_host(cluster: Cluster) -> Node:
 
 
 def _wait(what: str, predicate: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise InfrastructureError(f"restore: {what} not reached within {timeout:g} s")
-        time.sleep(2)
+    wait_for(predicate, timeout=timeout, interval=2, what=f"restore: {what}")
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from hacert import shell
 from hacert.cluster import Node
 from hacert.errors import InfrastructureError
 from hacert.gfs2 import probe
+from hacert.wait import WaitTimeout, wait_for
 
 
 @contextmanager
@@ -43,10 +44,8 @@ def poll(condition: Callable[[], bool], timeout: float, interval: float = 2.0) -
     host that is down count as "not yet")."""
     try:
         return wait_until("condition", condition, timeout, interval)
-    except InfrastructureError as error:
-        if "timed out after" in str(error):
-            return None
-        raise
+    except WaitTimeout:
+        return None
 
 
 def wait_until(
@@ -55,16 +54,8 @@ def wait_until(
     """Polls ``condition``; returns the seconds it took. Any error counts as "not yet" (a
     rebooting host resets SSH sessions in many ways); the last one is reported on timeout."""
     start = time.monotonic()
-    last = ""
-    while True:
-        try:
-            if condition():
-                return time.monotonic() - start
-        except Exception as error:
-            last = f" (last error: {type(error).__name__}: {error})"
-        if time.monotonic() - start > timeout:
-            raise InfrastructureError(f"timed out after {timeout:.0f} s waiting for {what}{last}")
-        time.sleep(interval)
+    wait_for(condition, timeout=timeout, interval=interval, what=what, ignore=(Exception,))
+    return time.monotonic() - start
 
 
 def mkfs(node: Node, device: str, table: str, journals: int) -> None:

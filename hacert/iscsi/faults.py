@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from hacert.cluster import Node
-from hacert.errors import InfrastructureError
 from hacert.iscsi import commands
+from hacert.wait import wait_for
 
 
 @contextmanager
@@ -19,13 +18,15 @@ def logged_out(node: Node, target: str, portal: str, *, timeout: float = 120) ->
         yield
     finally:
         node.run(["iscsiadm", "-m", "node", "-T", target, "-p", portal, "--login"], timeout=90)
-        deadline = time.monotonic() + timeout
-        while True:
-            mine = [s for s in commands.sessions(node) if s.target == target and s.logged_in]
-            if mine and all(s.devices for s in mine):
-                break
-            if time.monotonic() > deadline:
-                raise InfrastructureError(
-                    f"restore: no session with devices to {target}", host=node.label
-                )
-            time.sleep(2)
+        wait_for(
+            lambda: _sessions_with_devices(node, target),
+            timeout=timeout,
+            interval=2,
+            what=f"restore: a session with devices to {target}",
+            host=node.label,
+        )
+
+
+def _sessions_with_devices(node: Node, target: str) -> bool:
+    mine = [s for s in commands.sessions(node) if s.target == target and s.logged_in]
+    return bool(mine) and all(s.devices for s in mine)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from hacert.cluster import Node
-from hacert.errors import InfrastructureError
 from hacert.nvmeof import commands
+from hacert.wait import wait_for
 
 
 @contextmanager
@@ -24,11 +23,15 @@ def disconnected(
             ["nvme", "connect", "-t", transport, "-a", address, "-s", service, "-n", nqn],
             timeout=90,
         )
-        deadline = time.monotonic() + timeout
-        while True:
-            subs = {s.nqn: s for s in commands.host_subsystems(node)}
-            if nqn in subs and any(p.live for p in subs[nqn].paths):
-                break
-            if time.monotonic() > deadline:
-                raise InfrastructureError(f"restore: no live path to {nqn}", host=node.label)
-            time.sleep(2)
+        wait_for(
+            lambda: _live_path(node, nqn),
+            timeout=timeout,
+            interval=2,
+            what=f"restore: a live path to {nqn}",
+            host=node.label,
+        )
+
+
+def _live_path(node: Node, nqn: str) -> bool:
+    subs = {s.nqn: s for s in commands.host_subsystems(node)}
+    return nqn in subs and any(p.live for p in subs[nqn].paths)

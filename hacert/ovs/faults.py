@@ -12,6 +12,7 @@ from typing import Any
 from hacert import shell
 from hacert.cluster import Node
 from hacert.errors import UnexpectedOutput
+from hacert.wait import wait_for
 
 REMOTE = Path(__file__).parent / "remote"
 SINK_PATH = "/tmp/hacert-ovs-sink.py"
@@ -56,19 +57,20 @@ def _start_sink(peer: Node, port: int, seconds: float) -> str:
 
 
 def _sink_result(peer: Node, out: str, wait_s: float = 10.0) -> dict[str, Any]:
-    deadline = time.monotonic() + wait_s
-    while True:
-        text = peer.run(["cat", out]).stdout.strip()
-        if text:
-            try:
-                return dict(json.loads(text.splitlines()[-1]))
-            except json.JSONDecodeError:
-                raise UnexpectedOutput(
-                    f"TCP sink printed {text[:200]!r}", host=peer.label
-                ) from None
-        if time.monotonic() > deadline:
-            raise UnexpectedOutput("TCP sink reported nothing", host=peer.label)
-        time.sleep(0.5)
+    def report() -> str:
+        return peer.run(["cat", out]).stdout.strip()
+
+    text = wait_for(
+        report,
+        timeout=wait_s,
+        interval=0.5,
+        what="the TCP sink's report",
+        host=peer.label,
+    )
+    try:
+        return dict(json.loads(text.splitlines()[-1]))
+    except json.JSONDecodeError:
+        raise UnexpectedOutput(f"TCP sink printed {text[:200]!r}", host=peer.label) from None
 
 
 def fail_member(
