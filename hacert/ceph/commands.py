@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from hacert.ceph import parse
 from hacert.ceph.expect import CephExpect
 from hacert.cluster import Cluster, Node
 from hacert.errors import InfrastructureError, UnexpectedOutput
+from hacert.wait import poll
 
 CEPH_TIMEOUT = 30.0
 
@@ -102,9 +102,8 @@ def rbd_watchers(cluster: Cluster, pool: str, image: str) -> list[str]:
 
 def wait_health_ok(cluster: Cluster, timeout: float, interval: float = 2.0) -> parse.Health:
     """Polls ``ceph health detail`` until HEALTH_OK or the timeout; returns the last health."""
-    deadline = time.monotonic() + timeout
-    while True:
+    for _ in poll(timeout=timeout, interval=interval):
         health = health_detail(cluster)
-        if health.ok or time.monotonic() >= deadline:
-            return health
-        time.sleep(interval)
+        if health.ok:
+            break
+    return health

@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element
 
 from hacert.cluster import Node
 from hacert.errors import UnexpectedOutput
+from hacert.wait import poll
 from hacert.xmlutil import parse_xml
 
 DC_STATE = "S_IDLE"
@@ -116,10 +117,11 @@ def wait_settled(
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[str | None, dict[str, str]]:
     """Looks again while a transition may still be running; the last problems (empty: settled)."""
-    deadline = clock() + within_s
-    while True:
+    dc: str | None = None
+    found: dict[str, str] = {}
+    for _ in poll(timeout=within_s, interval=interval_s, clock=clock, sleep=sleep):
         dc, states = look()
         found = problems(dc, states)
-        if not found or clock() + interval_s > deadline:
-            return dc, found
-        sleep(interval_s)
+        if not found:
+            break
+    return dc, found

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 import subprocess
-import time
 from pathlib import Path
 
 from hacert import shell
@@ -18,6 +17,7 @@ from hacert.corosync import probe as corosync
 from hacert.errors import CommandTimeout, InfrastructureError
 from hacert.pacemaker.expect import PowerCommands
 from hacert.pacemaker.state import IPTABLES_TAG
+from hacert.wait import poll
 
 COROSYNC_PORTS = "5405:5412"
 PARTITION_TAG = f"{IPTABLES_TAG}-partition"
@@ -161,15 +161,13 @@ def power(commands: PowerCommands, action: str, host: str, base: Path) -> str:
 
 
 def wait_ssh(node: Node, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    for _ in poll(timeout=timeout, interval=2):
         node.forget_unreachable()
         try:
             if node.run("true", timeout=5).ok:
                 return True
         except InfrastructureError:
             pass
-        time.sleep(2)
     return False
 
 

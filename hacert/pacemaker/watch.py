@@ -10,6 +10,7 @@ from hacert.cluster import Cluster, Node
 from hacert.errors import InfrastructureError
 from hacert.pacemaker import probe
 from hacert.pacemaker.status import ClusterStatus
+from hacert.wait import poll
 
 POLL_S = 0.5
 DOWN_GRACE_S = 30.0
@@ -95,25 +96,22 @@ def wait_for(
     ``node`` is not expected to go down: a blip is polled through, but if it does not answer
     for ``down_grace_s`` (or is not answering when the wait ends) its error is raised, so the
     verdict is *broken*, not a cluster that "did not" reach ``condition``."""
-    deadline = time.monotonic() + timeout
-    last: ClusterStatus | None = None
     down: tuple[float, InfrastructureError] | None = None
-    while time.monotonic() < deadline:
+    for _ in poll(timeout=timeout, interval=POLL_S):
         try:
-            last = probe.status(node, timeout=15)
+            status = probe.status(node, timeout=15)
         except InfrastructureError as error:
             timeline.note(f"watcher {node.name}: {error}")
             down = (down[0] if down else time.monotonic(), error)
             if time.monotonic() - down[0] >= down_grace_s:
                 raise
-            time.sleep(POLL_S * 2)
+            time.sleep(POLL_S)  # an unanswering watcher is asked half as often
             continue
         down = None
-        timeline.observe(last)
-        if condition(last):
+        timeline.observe(status)
+        if condition(status):
             timeline.mark(what)
-            return last
-        time.sleep(POLL_S)
+            return status
     timeline.note(f"timed out after {timeout:g} s waiting for: {what}")
     if down is not None:
         raise down[1]

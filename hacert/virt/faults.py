@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +13,7 @@ from hacert.virt import probes
 from hacert.virt.expect import ScratchGuest
 from hacert.virt.migration import SerialConsole
 from hacert.virt.probes import VIRSH
+from hacert.wait import poll
 
 
 def remove_everywhere(nodes: list[Node], name: str, serial_log: str | None = None) -> list[str]:
@@ -112,13 +112,11 @@ def balloon_round_trip(
 
 
 def _wait_actual(node: Node, domain: str, target: int, timeout: float) -> int:
-    deadline = time.monotonic() + timeout
     actual = -1
-    while time.monotonic() < deadline:
+    for _ in poll(timeout=timeout, interval=0.5):
         actual = probes.dommemstat(node, domain).get("actual", -1)
         if abs(actual - target) <= 1024:
-            return actual
-        time.sleep(0.5)
+            break
     return actual
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hacert import shell
@@ -12,6 +13,7 @@ from hacert.virt import probes
 from hacert.virt.expect import MigrationExpect
 from hacert.virt.probes import VIRSH
 from hacert.virt.qmp import MigrationStats, stats_from_domjobinfo
+from hacert.wait import poll
 
 
 @dataclass
@@ -30,12 +32,12 @@ class SerialConsole:
         return guestmod.ticks(result.stdout, self.pattern) if result.ok else []
 
     def wait_ticks(self, node: Node, offset: int, count: int, timeout: float) -> list[int]:
-        deadline = time.monotonic() + timeout
-        while True:
+        found: list[int] = []
+        for _ in poll(timeout=timeout, interval=0.5):
             found = self.ticks(node, offset)
-            if len(found) >= count or time.monotonic() > deadline:
-                return found
-            time.sleep(0.5)
+            if len(found) >= count:
+                break
+        return found
 
 
 @dataclass
@@ -203,10 +205,5 @@ def migrate_and_cancel(
     )
 
 
-def _wait(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
+def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
+    return any(predicate() for _ in poll(timeout=timeout, interval=0.3))

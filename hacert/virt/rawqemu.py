@@ -16,6 +16,7 @@ from hacert.virt import guest as guestmod
 from hacert.virt.expect import MigrationExpect, ScratchGuest
 from hacert.virt.migration import MigrationRun, SerialConsole
 from hacert.virt.qmp import QmpError, stats_from_query_migrate
+from hacert.wait import poll
 
 CLIENT = Path(__file__).parent / "remote" / "qmp_client.py"
 
@@ -151,11 +152,10 @@ def migrate(
         {"execute": "migrate", "arguments": {"uri": f"tcp:{address}:{port}"}},
     )
     reply: dict[str, Any] = {}
-    while time.monotonic() - started < expect.timeout_s:
+    for _ in poll(timeout=expect.timeout_s, interval=0.2):
         reply = qmp(source.node, source.socket, {"execute": "query-migrate"})[0]
         if reply.get("status") in ("completed", "failed", "cancelled"):
             break
-        time.sleep(0.2)
     run = MigrationRun(
         source.node.name, destination.node.name, guest.name, time.monotonic() - started
     )

@@ -13,6 +13,7 @@ from hacert.cluster import Cluster, Node
 from hacert.gfs2.expect import Gfs2Expect, Gfs2Filesystem, mounting_hosts
 from hacert.gfs2.lockrun import LockTool, parallel
 from hacert.reporting import perf_recorder
+from hacert.wait import poll
 
 
 def _shared(cluster: Cluster, gfs2: Gfs2Expect) -> list[tuple[Gfs2Filesystem, list[Node]]]:
@@ -150,12 +151,14 @@ def _exclusion(tool: LockTool, kind: str) -> list[str]:
     )
     waiter = None
     try:
-        deadline = time.monotonic() + 60
-        while not tool.exists_on(other, f"{kind}.held"):
-            if time.monotonic() > deadline or held.done():
-                problems.append(f"{holder.name} never reported holding the lock")
-                return problems
-            time.sleep(0.5)
+        reported = False
+        for _ in poll(timeout=60, interval=0.5):
+            reported = tool.exists_on(other, f"{kind}.held")
+            if reported or held.done():
+                break
+        if not reported:
+            problems.append(f"{holder.name} never reported holding the lock")
+            return problems
         seen = tool.run(other, "probe", path, "--kind", kind, timeout=60)
         if not seen.get("locked"):
             problems.append(f"{other.name} could take the {kind} lock {holder.name} holds")

@@ -120,7 +120,7 @@ def test_wait_settled_gives_up_after_ten_seconds() -> None:
 
     _, found = controller.wait_settled(look, clock=clock, sleep=clock.sleep)
     assert found["node1"].startswith("S_ELECTION")
-    assert looks == [0.0, 3.0, 6.0, 9.0]
+    assert looks == [0.0, 3.0, 6.0, 9.0, 10.0]
 
 
 # Pacemaker time values and fencing timeouts
