@@ -18,6 +18,7 @@ from typing import Any, Literal, NoReturn, TypeVar
 import pytest
 
 from hacert.reporting import attach_text
+from hacert.technologies import BY_NAME, BY_PREFIX
 from hacert.text import quote, too_long_to_quote
 
 Severity = Literal["blocker", "critical", "normal", "minor", "trivial"]
@@ -25,34 +26,6 @@ SEVERITIES: tuple[str, ...] = ("blocker", "critical", "normal", "minor", "trivia
 PROFILES: tuple[str, ...] = ("smoke", "acceptance", "grading", "full")
 DEFAULT_PROFILES: tuple[str, ...] = ("acceptance", "grading", "full")
 
-TECHNOLOGIES: dict[str, tuple[str, ...]] = {
-    "hosts": (),
-    "corosync": ("corosync",),
-    "pacemaker": ("pacemaker",),
-    "qemu": ("hypervisor",),
-    "libvirt": ("hypervisor",),
-    "ovs": ("ovs", "bonding"),
-    "ceph": ("ceph-mon", "ceph-client"),
-    "iscsi": ("iscsi-target", "iscsi-initiator"),
-    "nvmeof": ("nvmeof-target", "nvmeof-host"),
-    "gfs2": ("gfs2",),
-}
-PREFIX_TECHNOLOGY: dict[str, str] = {
-    "HOSTS": "hosts",
-    "COROSYNC": "corosync",
-    "PCMK": "pacemaker",
-    "QEMU": "qemu",
-    "LIBVIRT": "libvirt",
-    "MIGRATION": "libvirt",
-    "OVS": "ovs",
-    "BOND": "ovs",
-    "CEPH": "ceph",
-    "RBD": "ceph",
-    "ISCSI": "iscsi",
-    "NVMEOF": "nvmeof",
-    "GFS2": "gfs2",
-    "DLM": "gfs2",
-}
 CHECK_ID = re.compile(r"^([A-Z][A-Z0-9]*)-\d{3}$")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,8 +83,9 @@ def check(
     match = CHECK_ID.match(check_id)
     if not match:
         raise ValueError(f"check id {check_id!r} must look like ABC-001")
-    tech = technology or PREFIX_TECHNOLOGY.get(match.group(1))
-    if tech not in TECHNOLOGIES:
+    by_prefix = BY_PREFIX.get(match.group(1))
+    tech = technology or (by_prefix.name if by_prefix else None)
+    if tech not in BY_NAME:
         raise ValueError(f"check {check_id}: unknown technology {tech!r}")
     if severity not in SEVERITIES:
         raise ValueError(f"check {check_id}: unknown severity {severity!r}")
@@ -131,7 +105,7 @@ def check(
         points=points,
         profiles=profile_tuple,
         per_host=per_host,
-        applies_to=tuple(applies_to) if applies_to is not None else TECHNOLOGIES[tech],
+        applies_to=tuple(applies_to) if applies_to is not None else BY_NAME[tech].roles,
         destructive=destructive,
         perf=perf,
     )

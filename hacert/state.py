@@ -2,8 +2,9 @@
 
 Each technology package contributes its own ``state.snapshot(cluster)`` (CIB configuration,
 constraints, node states, placement and firewall rules; OVS configuration; libvirt domains
-and networks; Ceph health and pools; GFS2 mounts and lockspaces). A technology whose roles
-the cluster lacks is left out.
+and networks; Ceph health and pools; iSCSI sessions; NVMe-oF paths; GFS2 mounts and
+lockspaces), named in the technology table. A technology whose roles the cluster lacks is
+left out.
 """
 
 from __future__ import annotations
@@ -14,23 +15,17 @@ from typing import Any
 
 from hacert.cluster import Cluster
 from hacert.errors import InfrastructureError
-
-SNAPSHOTS: dict[str, tuple[str, ...]] = {
-    "pacemaker": ("pacemaker",),
-    "ovs": ("ovs",),
-    "virt": ("hypervisor",),
-    "ceph": ("ceph-mon",),
-    "gfs2": ("gfs2",),
-}
+from hacert.technologies import package_roles, snapshot_providers
 
 
 def snapshot(cluster: Cluster) -> dict[str, Any]:
     """technology -> its snapshot (JSON-like), for every technology the cluster has."""
     taken: dict[str, Any] = {}
-    for technology, roles in SNAPSHOTS.items():
-        if not cluster.has_role(*roles):
+    roles = package_roles()
+    for technology, provider in snapshot_providers().items():
+        if not cluster.has_role(*roles[technology]):
             continue
-        module = importlib.import_module(f"hacert.{technology}.state")
+        module = importlib.import_module(provider)
         try:
             value = module.snapshot(cluster)
         except InfrastructureError as error:

@@ -9,22 +9,8 @@ from typing import Any
 
 from hacert.cluster import Cluster, Node
 from hacert.errors import InfrastructureError
+from hacert.technologies import VERSION_PROBES
 
-PROBES: dict[str, str] = {
-    "kernel": "uname -r",
-    "os": '. /etc/os-release && echo "$PRETTY_NAME"',
-    "corosync": "corosync -v",
-    "pacemaker": "pacemakerd --version",
-    "pcs": "pcs --version",
-    "qemu": "qemu-system-x86_64 --version",
-    "libvirt": "libvirtd --version",
-    "ceph": "ceph --version",
-    "ovs": "ovs-vswitchd --version",
-    "fio": "fio --version",
-    "nvme-cli": "nvme version",
-    "open-iscsi": "iscsiadm --version",
-    "dlm": "dlm_tool -V",
-}
 _VERSION = re.compile(r"(\d+\.\d+(?:\.\d+)?(?:[-+~.][0-9A-Za-z.+~-]*)?)")
 _BOOT_TIME = (
     "btime=$(awk '/^btime/{print $2}' /proc/stat); "
@@ -36,7 +22,7 @@ _BOOT_TIME = (
 def _probe_script() -> str:
     return "; ".join(
         f"printf '%s=%s\\n' {name} \"$( ({cmd}) 2>/dev/null | head -n1)\""
-        for name, cmd in PROBES.items()
+        for name, cmd in VERSION_PROBES.items()
     )
 
 
@@ -46,7 +32,7 @@ def parse_probe_output(text: str) -> dict[str, str]:
     for line in text.splitlines():
         name, _, raw = line.partition("=")
         raw = raw.strip()
-        if not raw or name not in PROBES:
+        if not raw or name not in VERSION_PROBES:
             continue
         if name in {"kernel", "os"}:
             versions[name] = raw

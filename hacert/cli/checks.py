@@ -8,7 +8,8 @@ import sys
 import textwrap
 
 from hacert.catalog import CatalogEntry, find, load_catalog
-from hacert.checks import PROFILES, TECHNOLOGIES
+from hacert.checks import PROFILES
+from hacert.technologies import BY_NAME
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,7 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="every check: id, title, severity, technology ...")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
-    listing.add_argument("--technology", choices=sorted(TECHNOLOGIES))
+    listing.add_argument("--technology", choices=sorted(BY_NAME))
     listing.add_argument("--profile", choices=PROFILES)
     explain = sub.add_parser("explain", help="what a check verifies, its commands and the fix")
     explain.add_argument("check_id", metavar="ID")

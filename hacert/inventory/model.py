@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
@@ -18,27 +18,15 @@ from hacert.modelbase import StrictModel
 from hacert.nvmeof.expect import NvmeofExpect
 from hacert.ovs.expect import OvsExpect
 from hacert.pacemaker.expect import PacemakerExpect
+from hacert.technologies import ROLE_NAMES, package_roles
 from hacert.virt.expect import VirtExpect
 from hacert.yamlfile import NotBool, listed_twice
 
-Role = Literal[
-    "corosync",
-    "pacemaker",
-    "hypervisor",
-    "ovs",
-    "bonding",
-    "ceph-mon",
-    "ceph-mgr",
-    "ceph-osd",
-    "ceph-client",
-    "iscsi-target",
-    "iscsi-initiator",
-    "nvmeof-target",
-    "nvmeof-host",
-    "gfs2",
-    "fio-client",
-]
-ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    Role = str
+else:
+    Role = Literal[ROLE_NAMES]
+ROLES: tuple[str, ...] = ROLE_NAMES
 
 Environment = Literal["lab", "staging", "production"]
 HostKeyPolicy = Literal["verify", "accept-new", "ignore"]
@@ -69,19 +57,6 @@ def host_address(value: str) -> str:
     ):
         raise ValueError("not a host name, an IPv4 or an IPv6 address (IPv6 may be written [addr])")
     return value
-
-
-# Which host roles an `expect.<technology>` section needs at least one host to have.
-EXPECT_ROLES: dict[str, tuple[str, ...]] = {
-    "corosync": ("corosync",),
-    "pacemaker": ("pacemaker",),
-    "virt": ("hypervisor",),
-    "ovs": ("ovs",),
-    "ceph": ("ceph-mon",),
-    "iscsi": ("iscsi-target", "iscsi-initiator"),
-    "nvmeof": ("nvmeof-target", "nvmeof-host"),
-    "gfs2": ("gfs2",),
-}
 
 
 class ConnectionDefaults(StrictModel):
@@ -176,8 +151,8 @@ class ClusterSpec(StrictModel):
             if host.name in seen:
                 raise ValueError(f"host '{host.name}' is listed twice in cluster '{self.name}'")
             seen.add(host.name)
-        for section, roles in EXPECT_ROLES.items():
-            if getattr(self.expect, section) is None:
+        for section, roles in package_roles().items():
+            if not roles or getattr(self.expect, section) is None:
                 continue
             if not any(role in host.roles for host in self.hosts for role in roles):
                 raise ValueError(

@@ -8,10 +8,11 @@ from hacert import shell
 from hacert.ceph import commands, parse
 from hacert.checks import Findings, check, require
 from hacert.cluster import Cluster, Node
+from hacert.technologies import BY_NAME
 
 
 def _skip_unless_ceph_host(node: Node) -> None:
-    if not {"ceph-mon", "ceph-client"} & set(node.roles):
+    if not set(BY_NAME["ceph"].roles) & set(node.roles):
         pytest.skip(f"not applicable: {node.name} is neither a ceph-mon nor a ceph-client host")
 
 
@@ -128,8 +129,7 @@ def test_no_full_osds(cluster: Cluster) -> None:
 def test_pool_replication(cluster: Cluster) -> None:
     expect = commands.expect_of(cluster)
     pools = commands.osd_dump(cluster).pools
-    # size-1 pools may be tolerated in a lab, never elsewhere
-    allow_size_one = expect.allow_size_one_pools and cluster.is_lab
+    allow_size_one = expect.allow_size_one_pools
     findings = Findings(
         expected="pools "
         + (
@@ -182,7 +182,6 @@ def test_objectstore(cluster: Cluster) -> None:
     "cephx authentication is required",
     severity="critical",
     per_host="*",
-    applies_to=("ceph-mon", "ceph-client"),
     profiles=("acceptance", "grading"),
     remediation="Set auth_cluster_required, auth_service_required and auth_client_required "
     "to cephx in /etc/ceph/ceph.conf on every host",
@@ -211,7 +210,6 @@ def test_cephx(node: Node, cluster: Cluster) -> None:
     "Client keyrings are readable by root only",
     severity="critical",
     per_host="*",
-    applies_to=("ceph-mon", "ceph-client"),
     profiles=("acceptance", "grading"),
     remediation="`chown root:root /etc/ceph/*.client.*.keyring; "
     "chmod 600 /etc/ceph/*.client.*.keyring`",
@@ -255,7 +253,6 @@ def test_client_access(node: Node, cluster: Cluster) -> None:
     "RBD-001",
     "Expected RBD images exist with the expected features",
     severity="critical",
-    applies_to=("ceph-mon", "ceph-client"),
     profiles=("acceptance", "grading"),
     remediation="`rbd create <pool>/<image> --size <size> --image-feature <feature>` or "
     "`rbd feature enable <pool>/<image> <feature>`",
