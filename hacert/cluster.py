@@ -123,10 +123,6 @@ class Cluster:
     def platform(self) -> Platform:
         return self.spec.platform
 
-    @property
-    def is_lab(self) -> bool:
-        return self.spec.environment == "lab"
-
     def node(self, name: str) -> Node:
         for node in self.nodes:
             if node.name == name:

@@ -42,7 +42,7 @@ class CephExpect(StrictModel):
     objectstore: str | None = "bluestore"
     pools: list[PoolExpect] = Field(default_factory=list)
     allow_size_one_pools: bool = Field(
-        default=False, description="tolerate size-1 pools; honoured only in a lab environment"
+        default=False, description="tolerate replicated pools of size 1 (CEPH-006)"
     )
     images: list[ImageExpect] = Field(default_factory=list)
     keyring_glob: str = "/etc/ceph/*.client.*.keyring"

@@ -45,8 +45,8 @@ class Gfs2Expect(StrictModel):
     filesystems: list[Gfs2Filesystem] = Field(default_factory=list)
     dlm_fencing: bool = Field(
         default=True,
-        description="dlm_controld must fence failed nodes (enable_fencing=1); false is accepted "
-        "only in a lab, as a stated platform fact",
+        description="dlm_controld must fence failed nodes (enable_fencing=1); false states "
+        "the platform runs DLM without fencing and DLM-004 does not apply",
     )
     lock_test_seconds: float = Field(default=10.0, gt=0, le=600)
     min_lock_rate: float | None = Field(

@@ -71,7 +71,7 @@ def test_power_loss(scenario: Scenario) -> None:
     lost_quorum: list[str] = []
     on = s.expect.power.on_command.format(host=target.name)
     with injected(s.cluster, "power off", restore=on, local=True):
-        s.timeline.restart(f"power off {target.name} (lab power switch)")
+        s.timeline.restart(f"power off {target.name} (out-of-band power switch)")
         faults.power(s.expect.power, "off", target.name, s.base)
 
         def recovered(now: ClusterStatus) -> bool:
