@@ -67,6 +67,9 @@ class RunResults(_Lenient):
     finished: str | None = None
     inventory: str | None = None
     profile: str | None = None
+    hacert_version: str | None = None
+    git_commit: str | None = None
+    catalogue_digest: str | None = None
     clusters: dict[str, ClusterFacts] = Field(default_factory=dict)
     checks: list[CheckResult] = Field(default_factory=list)
     # Filled by the loader, not part of the file.
