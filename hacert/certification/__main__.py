@@ -1,11 +1,18 @@
-"""``python -m hacert.certification certificate|verify``.
+"""``python -m hacert.certification certificate|verify|keygen`` (``hacert certify``,
+``hacert verify``, ``hacert certify keygen``).
 
-certificate RESULTS [--waivers FILE] [--cluster NAME]... [-o DIR]
-    writes DIR/<cluster>.json and DIR/<cluster>.html per cluster; exits 0 (all pass),
-    6 (pass with waivers), 1 (a cluster failed), 4 (usage error).
-verify CERT.json [CERT.html] [--results results.json]
+certificate RESULTS [--waivers FILE] [--cluster NAME]... [-o DIR] [--key KEY]
+            [--allow-profile NAME]
+    writes DIR/<cluster>.json and DIR/<cluster>.html per cluster, signed with the Ed25519
+    private KEY when given; exits 0 (all pass), 6 (pass with waivers), 1 (a cluster failed),
+    4 (usage error, and a run of a profile other than acceptance or full unless allowed).
+verify CERT.json [CERT.html] [--results results.json] [--pubkey KEY.pub]
     recomputes the certificate's SHA-256 (and re-renders the page, and hashes the results
-    file when given); exits 0 when all match, 1 when anything was modified, 4 on bad input.
+    file when given) and, with --pubkey, checks its signature against that public key;
+    exits 0 when all match, 1 when anything was modified or not signed by that key, 4 on
+    bad input.
+keygen OUT
+    writes a new Ed25519 key pair: OUT (private, mode 0600) and OUT.pub.
 """
 
 from __future__ import annotations
@@ -16,7 +23,12 @@ from argparse import Namespace
 from pathlib import Path
 
 from hacert.certification import exitcodes
-from hacert.certification.certificate import build_certificate, clusters_in, overall_exit
+from hacert.certification.certificate import (
+    build_certificate,
+    clusters_in,
+    overall_exit,
+    require_acceptance_profile,
+)
 from hacert.certification.figures import perf_figures
 from hacert.certification.render import render_certificate_html
 from hacert.certification.waivers import load_waivers
@@ -24,6 +36,7 @@ from hacert.errors import ConfigurationError
 from hacert.grading.catalog import known_check_ids
 from hacert.grading.cli import Parser
 from hacert.grading.integrity import verify_file
+from hacert.grading.keys import generate_key, load_private_key, load_public_key
 from hacert.grading.results import RunResults, load_results
 
 
@@ -41,10 +54,22 @@ def _parser() -> Parser:
         default=Path("reports/perf.sqlite"),
         help="perf result store with the run's figures (default %(default)s; absent: none)",
     )
+    cert.add_argument("--key", type=Path, help="Ed25519 private key that signs the certificates")
+    cert.add_argument(
+        "--allow-profile",
+        metavar="NAME",
+        help="certify a run of this profile (smoke, grading, none) all the same, marked as "
+        "not an acceptance certificate",
+    )
     verify = sub.add_parser("verify", help="check a certificate's SHA-256 (and its page)")
     verify.add_argument("certificate", type=Path)
     verify.add_argument("html", type=Path, nargs="?")
     verify.add_argument("--results", type=Path, help="also check the results.json it came from")
+    verify.add_argument(
+        "--pubkey", type=Path, help="refuse unless signed by this Ed25519 public key"
+    )
+    keygen = sub.add_parser("keygen", help="new Ed25519 key pair: OUT and OUT.pub")
+    keygen.add_argument("out", type=Path)
     return parser
 
 
@@ -55,6 +80,8 @@ def known_ids(run: RunResults) -> set[str]:
 
 def certificate(args: Namespace) -> int:
     run = load_results(args.results)
+    require_acceptance_profile(run, args.allow_profile)
+    key = load_private_key(args.key) if args.key else None
     waivers = load_waivers(args.waivers, known_ids(run)) if args.waivers else None
     names = clusters_in(run)
     for wanted in args.cluster or []:
@@ -63,7 +90,7 @@ def certificate(args: Namespace) -> int:
     certificates = []
     for name in args.cluster or names:
         figures = perf_figures(args.perf_store, run.run_id, name)
-        cert = build_certificate(run, name, waivers, figures)
+        cert = build_certificate(run, name, waivers, figures, key)
         json_path = args.out / f"{name}.json"
         args.out.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(cert, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -75,7 +102,8 @@ def certificate(args: Namespace) -> int:
 
 
 def verify(args: Namespace) -> int:
-    ok, line = verify_file(args.certificate)
+    pubkey = load_public_key(args.pubkey) if args.pubkey else None
+    ok, line = verify_file(args.certificate, pubkey)
     print(line)
     if not ok:
         return exitcodes.FAILED
@@ -96,10 +124,21 @@ def verify(args: Namespace) -> int:
     return exitcodes.PASSED if ok else exitcodes.FAILED
 
 
+def keygen(args: Namespace) -> int:
+    print(f"{args.out}: new Ed25519 key {generate_key(args.out)}; public key {args.out}.pub")
+    return exitcodes.PASSED
+
+
+COMMANDS = {"certificate": certificate, "verify": verify, "keygen": keygen}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["certificate", "keygen"]:  # `hacert certify keygen OUT`
+        argv = argv[1:]
     args = _parser().parse_args(argv)
     try:
-        return certificate(args) if args.command == "certificate" else verify(args)
+        return COMMANDS[args.command](args)
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exitcodes.USAGE_ERROR

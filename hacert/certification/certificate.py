@@ -11,10 +11,14 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from hacert.certification import exitcodes
 from hacert.certification.waivers import WaiverFile
+from hacert.errors import ConfigurationError
 from hacert.grading.integrity import HASH_COVERS, seal
 from hacert.grading.results import CheckResult, RunResults
+from hacert.provenance import hacert_version
 
 SCHEMA = "hacert-certificate/1"
 VERDICT_EXIT = {
@@ -22,6 +26,24 @@ VERDICT_EXIT = {
     "PASS WITH WAIVERS": exitcodes.PASSED_WITH_WAIVERS,
     "FAIL": exitcodes.FAILED,
 }
+ACCEPTANCE_PROFILES = ("acceptance", "full")
+RAN = ("passed", "failed", "broken", "waived")
+
+
+def profile_name(profile: str | None) -> str:
+    return profile or "none"
+
+
+def require_acceptance_profile(run: RunResults, allowed: str | None) -> None:
+    """A certificate vouches for an acceptance run; others only when asked for by name."""
+    name = profile_name(run.profile)
+    if run.profile in ACCEPTANCE_PROFILES or name == allowed:
+        return
+    raise ConfigurationError(
+        f"{run.source}: the run used profile {name}, not an acceptance profile "
+        f"({', '.join(ACCEPTANCE_PROFILES)}): no certificate. Run with --profile acceptance, "
+        f"or pass --allow-profile {name} for one marked as not an acceptance certificate"
+    )
 
 
 def run_day(run: RunResults) -> date:
@@ -56,10 +78,18 @@ def effective_outcomes(
     return rows, expired_hits
 
 
+def ran(counts: Counter[str]) -> int:
+    return sum(counts[k] for k in RAN)
+
+
 def verdict_of(counts: Counter[str]) -> str:
-    if not sum(counts.values()) or counts["failed"] or counts["broken"]:
+    if not ran(counts) or counts["failed"] or counts["broken"]:
         return "FAIL"
     return "PASS WITH WAIVERS" if counts["waived"] else "PASS"
+
+
+def technology_verdict(counts: Counter[str]) -> str:
+    return verdict_of(counts).lower() if ran(counts) else "not checked"
 
 
 def build_certificate(
@@ -67,9 +97,10 @@ def build_certificate(
     cluster: str,
     waivers: WaiverFile | None = None,
     figures: list[dict[str, Any]] | None = None,
+    key: Ed25519PrivateKey | None = None,
 ) -> dict[str, Any]:
     """The sealed certificate document of ``cluster`` in ``run`` (``figures``: see
-    hacert.certification.figures)."""
+    hacert.certification.figures), signed with ``key`` when given."""
     day = run_day(run)
     rows, expired_hits = effective_outcomes(run.checks_of(cluster), waivers, day)
     expired = [
@@ -90,12 +121,21 @@ def build_certificate(
             entry["targets"].append(item.host or cluster)
     facts = run.clusters.get(cluster)
     verdict = verdict_of(counts)
-    notes = [] if rows else [f"no check ran on cluster {cluster!r}"]
+    notes = [] if ran(counts) else [f"no check ran on cluster {cluster!r}"]
+    if not run.catalogue_digest:
+        notes.append("the run recorded no hacert version or check catalogue (an older hacert)")
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "cluster": cluster,
         "environment": facts.environment if facts else None,
         "profile": run.profile,
+        "acceptance_profile": run.profile in ACCEPTANCE_PROFILES,
+        "hacert": {
+            "version": run.hacert_version,
+            "git_commit": run.git_commit,
+            "catalogue_digest": run.catalogue_digest,
+        },
+        "issued_with_hacert": hacert_version(),
         "verdict": verdict,
         "exit_code": VERDICT_EXIT[verdict],
         "issued_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -112,7 +152,7 @@ def build_certificate(
         },
         "technologies": {
             tech: {
-                "verdict": verdict_of(c).lower(),
+                "verdict": technology_verdict(c),
                 **{k: c.get(k, 0) for k in ("passed", "failed", "broken", "skipped", "waived")},
             }
             for tech, c in sorted(technologies.items())
@@ -144,7 +184,7 @@ def build_certificate(
         "notes": notes,
         "hash_covers": HASH_COVERS,
     }
-    return seal(document)
+    return seal(document, key)
 
 
 def clusters_in(run: RunResults) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-VERIFY_COMMAND = "python -m hacert.certification verify {json} {html}"
+VERIFY_COMMAND = "hacert verify {json} {html}"
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:56rem;margin:1.5rem auto;color:#222}
@@ -14,6 +14,7 @@ h1{margin-bottom:.2rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}
 td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}.PASS,.pass{color:#17702f}.FAIL,.fail{color:#b00020}
 .WAIVED,.waived{color:#a05a00}.meta{color:#555;font-size:.85em}code{word-break:break-all}
+.stamp{border:3px solid #b00020;color:#b00020;padding:.4rem;font-weight:bold}
 """
 
 
@@ -27,6 +28,36 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
     header = "".join(f"<th>{_e(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><tr>{header}</tr>{body}</table>"
+
+
+def _stamp(cert: dict[str, Any]) -> str:
+    if cert.get("acceptance_profile", True):
+        return ""
+    profile = cert["profile"] or "none"
+    return f'<p class="stamp">NOT AN ACCEPTANCE CERTIFICATE: profile {_e(profile)}</p>'
+
+
+def _provenance(cert: dict[str, Any]) -> str:
+    tool = cert.get("hacert") or {}
+    return (
+        f"Run by hacert {_e(tool.get('version') or 'unknown')}"
+        + (f" (git commit <code>{_e(tool['git_commit'])}</code>)" if tool.get("git_commit") else "")
+        + f", check catalogue SHA-256 <code>{_e(tool.get('catalogue_digest') or 'unknown')}</code>;"
+        + f" certificate issued with hacert {_e(cert.get('issued_with_hacert') or 'unknown')}."
+    )
+
+
+def _signature(cert: dict[str, Any], verify: str) -> str:
+    signature = cert.get("signature")
+    if not signature:
+        return (
+            "Unsigned: the hash shows integrity only, not authenticity. "
+            f"Verify: <code>{_e(verify)}</code>"
+        )
+    return (
+        f"Signed ({_e(signature['algorithm'])}) by the key <code>{_e(signature['key'])}</code>. "
+        f"Verify against the issuer's public key: <code>{_e(verify)} --pubkey KEY.pub</code>"
+    )
 
 
 def render_certificate_html(cert: dict[str, Any], json_name: str = "CERT.json") -> str:
@@ -89,7 +120,8 @@ def render_certificate_html(cert: dict[str, Any], json_name: str = "CERT.json") 
 <html lang="en"><head><meta charset="utf-8"><title>Certificate {_e(cert["cluster"])}</title>
 <style>{_STYLE}</style></head><body>
 <h1>Cluster {_e(cert["cluster"])}: <span class="{_e(css)}">{_e(verdict)}</span></h1>
-<p>Profile <b>{_e(cert["profile"])}</b>, environment {_e(cert["environment"])};
+{_stamp(cert)}
+<p>Profile <b>{_e(cert["profile"] or "none")}</b>, environment {_e(cert["environment"])};
 run {_e(run["run_id"])} from {_e(run["started"])} to {_e(run["finished"])}
 (inventory {_e(run["inventory"])}). Issued {_e(cert["issued_at"])}.</p>{notes}
 <h2>Per technology</h2>{techs}
@@ -101,6 +133,7 @@ run {_e(run["run_id"])} from {_e(run["started"])} to {_e(run["finished"])}
 <h2>Hosts</h2>{hosts}
 <p class="meta">SHA-256 <code>{_e(cert["sha256"])}</code>: {_e(cert["hash_covers"])}.
 results.json SHA-256 <code>{_e(run["results_sha256"])}</code>.
-Verify: <code>{_e(VERIFY_COMMAND.format(json=json_name, html=html_name))}</code></p>
+{_signature(cert, VERIFY_COMMAND.format(json=json_name, html=html_name))}</p>
+<p class="meta">{_provenance(cert)}</p>
 </body></html>
 """

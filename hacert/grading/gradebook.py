@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from hacert.grading.integrity import write_sealed
 from hacert.grading.report import render_student_html, render_summary_text
 from hacert.grading.results import RunResults
@@ -41,12 +43,18 @@ def students_of(rubric: Rubric, runs: dict[str, RunResults]) -> list[Student]:
     return [Student(name=name, cluster=name) for name in sorted(runs)]
 
 
-def grade_class(rubric: Rubric, runs: Iterable[RunResults], out_dir: Path) -> ClassGrades:
+def grade_class(
+    rubric: Rubric,
+    runs: Iterable[RunResults],
+    out_dir: Path,
+    key: Ed25519PrivateKey | None = None,
+) -> ClassGrades:
+    """Grades every student; their result files are signed with ``key`` when given."""
     by_cluster = latest_run_per_cluster(runs)
     results: list[dict[str, Any]] = []
     for student in students_of(rubric, by_cluster):
         document = grade_student(rubric, student, by_cluster.get(student.cluster))
-        sealed = write_sealed(out_dir / "students" / f"{student.name}.json", document)
+        sealed = write_sealed(out_dir / "students" / f"{student.name}.json", document, key)
         (out_dir / "students" / f"{student.name}.html").write_text(
             render_student_html(sealed), encoding="utf-8"
         )

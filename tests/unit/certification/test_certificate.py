@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from hacert.certification import __main__ as cli
 from hacert.certification.certificate import build_certificate
+from hacert.certification.render import render_certificate_html
 from hacert.certification.waivers import load_waivers
 from hacert.grading.results import load_results
 from tests.unit.grading.factory import document, host, item, write
@@ -161,3 +164,61 @@ def test_figures_come_from_the_perf_store(tmp_path: Path, capsys) -> None:
         }
     ]
     assert "1 s" in (out / "prod-a.html").read_text()
+
+
+def test_technology_with_no_check_run_is_not_checked(tmp_path: Path) -> None:
+    checks = [
+        item("PCMK-001", "prod-a", "passed"),
+        item("OVS-001", "prod-a", "skipped", message="not applicable"),
+    ]
+    results = write(tmp_path / "r.json", document({"prod-a": {}}, checks, profile="acceptance"))
+    cert = build_certificate(load_results(results), "prod-a")
+    assert cert["technologies"]["ovs"]["verdict"] == "not checked"
+    assert cert["technologies"]["pacemaker"]["verdict"] == "pass"
+    page = render_certificate_html(cert)
+    assert "<td>ovs</td><td>not checked</td>" in page
+
+
+def test_cluster_where_every_check_was_skipped_fails(tmp_path: Path) -> None:
+    checks = [item("OVS-001", "prod-a", "skipped", message="not applicable")]
+    results = write(tmp_path / "r.json", document({"prod-a": {}}, checks, profile="acceptance"))
+    cert = build_certificate(load_results(results), "prod-a")
+    assert cert["verdict"] == "FAIL" and cert["notes"] == [
+        "no check ran on cluster 'prod-a'",
+        "the run recorded no hacert version or check catalogue (an older hacert)",
+    ]
+
+
+@pytest.mark.parametrize("profile", ["smoke", "grading", None])
+def test_certificate_from_a_non_acceptance_profile_is_refused(
+    tmp_path: Path, capsys, profile: str | None
+) -> None:
+    doc = document({"prod-a": {}}, [item("PCMK-001", "prod-a", "passed")], profile=profile)
+    results = write(tmp_path / "results.json", doc)
+    out = tmp_path / "certs"
+    assert cli.main(["certificate", str(results), "-o", str(out)]) == 4
+    err = capsys.readouterr().err
+    assert f"profile {profile or 'none'}" in err and "--allow-profile" in err
+    assert not out.exists()
+    allow = ["--allow-profile", profile or "none"]
+    assert cli.main(["certificate", str(results), "-o", str(out), *allow]) == 0
+    cert = json.loads((out / "prod-a.json").read_text())
+    assert cert["profile"] == profile and cert["acceptance_profile"] is False
+    assert (
+        f"NOT AN ACCEPTANCE CERTIFICATE: profile {profile or 'none'}"
+        in (out / "prod-a.html").read_text()
+    )
+
+
+def test_certificate_records_the_profile_version_commit_and_catalogue(tmp_path: Path) -> None:
+    doc = document({"prod-a": {}}, [item("PCMK-001", "prod-a", "passed")], profile="acceptance")
+    doc.update(hacert_version="0.2.0", git_commit="0123abc", catalogue_digest="f" * 64)
+    cert = build_certificate(load_results(write(tmp_path / "r.json", doc)), "prod-a")
+    assert cert["profile"] == "acceptance" and cert["acceptance_profile"] is True
+    assert cert["hacert"] == {
+        "version": "0.2.0",
+        "git_commit": "0123abc",
+        "catalogue_digest": "f" * 64,
+    }
+    page = render_certificate_html(cert)
+    assert "Profile <b>acceptance</b>" in page and "0123abc" in page and "f" * 64 in page

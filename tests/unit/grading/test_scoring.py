@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -183,3 +184,75 @@ def test_cli_gradebook_and_usage_error(tmp_path: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exited:
         cli.main(["gradebook", str(run_dir)])
     assert exited.value.code == 4
+
+
+def test_signed_grade_files_verify_only_with_their_key(tmp_path: Path, capsys) -> None:
+    from hacert.certification import __main__ as cert_cli
+
+    key = tmp_path / "grader"
+    assert cert_cli.main(["keygen", str(key)]) == 0
+    rubric_path = tmp_path / "rubric.yaml"
+    rubric_path.write_text(RUBRIC)
+    run_dir = write(tmp_path / "run" / "results.json", _results()).parent
+    out = tmp_path / "o"
+    args = ["gradebook", str(run_dir), "--rubric", str(rubric_path), "-o", str(out)]
+    assert cli.main([*args, "--key", str(key)]) == 0
+    bob = out / "students" / "bob.json"
+    signed_by = json.loads(bob.read_text())["signature"]["key"]
+    assert signed_by in (out / "students" / "bob.html").read_text()
+    capsys.readouterr()
+    assert cli.main(["verify", str(bob), "--pubkey", f"{key}.pub"]) == 0
+    assert f"signed by {signed_by}" in capsys.readouterr().out
+    assert cli.main(["verify", str(bob)]) == 0
+    assert "integrity only, not authenticity" in capsys.readouterr().out
+    result = json.loads(bob.read_text())
+    result["points"] = 14.0
+    result.pop("sha256")
+    body = json.dumps(result, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    result["sha256"] = hashlib.sha256(body.encode()).hexdigest()
+    bob.write_text(json.dumps(result))
+    assert cli.main(["verify", str(bob)]) == 0  # the hash alone is fooled
+    assert cli.main(["verify", str(bob), "--pubkey", f"{key}.pub"]) == 1
+    assert "signature does not match" in capsys.readouterr().out
+    other = tmp_path / "other"
+    assert cert_cli.main(["keygen", str(other)]) == 0
+    alice = out / "students" / "alice.json"
+    assert cli.main(["verify", str(alice), "--pubkey", f"{other}.pub"]) == 1
+
+
+def _as_pytest_reports(error: Exception) -> str:
+    try:
+        raise error
+    except Exception:
+        return pytest.ExceptionInfo.from_current().exconly()
+
+
+def test_student_page_names_causes_in_plain_words(tmp_path: Path) -> None:
+    from hacert.errors import CommandTimeout, HostUnreachable, ToolMissing
+    from hacert.virt.qmp import QmpError
+
+    errors = [
+        HostUnreachable("connection refused", host="n1"),
+        CommandTimeout("`crm_mon -1` ran past 30 s", host="n2"),
+        ToolMissing("pcs: command not found", host="n3"),
+        QmpError("no 'return' in the answer"),
+        KeyError("nodes"),
+    ]
+    checks = [
+        item("HOSTS-001", "c", "broken", f"n{i}", _as_pytest_reports(e))
+        for i, e in enumerate(errors, 1)
+    ]
+    rubric_path = tmp_path / "rubric.yaml"
+    rubric_path.write_text("assignment: a\nchecks: [{id: HOSTS-001}]\n")
+    run = load_results(write(tmp_path / "results.json", document({"c": {}}, checks)))
+    grade_class(load_rubric(rubric_path), [run], tmp_path / "out")
+    page = (tmp_path / "out" / "students" / "c.html").read_text()
+    assert "hacert." not in page and "Error" not in page and "KeyError" not in page
+    for words in (
+        "host unreachable: n1: connection refused",
+        "command timed out: n2: `crm_mon -1` ran past 30 s",
+        "tool missing: n3: pcs: command not found",
+        "unexpected tool output: no &#x27;return&#x27; in the answer",
+        "unexpected error in the check",
+    ):
+        assert words in page, page
