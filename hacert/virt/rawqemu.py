@@ -152,7 +152,7 @@ def migrate(
         {"execute": "migrate", "arguments": {"uri": f"tcp:{address}:{port}"}},
     )
     reply: dict[str, Any] = {}
-    for _ in poll(timeout=expect.timeout_s, interval=0.2):
+    for _ in poll(timeout=expect.timeout_s - (time.monotonic() - started), interval=0.2):
         reply = qmp(source.node, source.socket, {"execute": "query-migrate"})[0]
         if reply.get("status") in ("completed", "failed", "cancelled"):
             break
