@@ -34,7 +34,8 @@ HASH_COVERS = (
     "of this document without its 'sha256' key"
 )
 SIGNATURE_COVERS = "the same canonical JSON without its 'sha256' and 'signature' keys"
-UNSIGNED = "unsigned: integrity only, not authenticity"
+INTEGRITY_ONLY = "integrity only, not authenticity"
+UNSIGNED = f"unsigned: {INTEGRITY_ONLY}"
 
 
 def canonical_bytes(document: dict[str, Any], without: tuple[str, ...] = (HASH_KEY,)) -> bytes:
@@ -83,7 +84,7 @@ def check_signature(
         return False, "REFUSED: unsigned, and --pubkey asks for a signature"
     signer = str(signature.get("key"))
     if public_key is None:
-        return True, f"signed by {signer}, signature not checked (no --pubkey): {UNSIGNED}"
+        return True, f"signed by {signer}, not checked (no --pubkey): {INTEGRITY_ONLY}"
     expected = fingerprint(public_key)
     if signer != expected:
         return False, f"REFUSED: signed by {signer}, not by the given key {expected}"
