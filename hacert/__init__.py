@@ -1,3 +1,3 @@
 """hacert: validation and certification of Linux HA and virtualization clusters."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
