@@ -76,3 +76,17 @@ def test_bad_rubric_is_a_usage_error(project: Path, text: str, expected: str) ->
     errors = [line for line in run.stderr.splitlines() if line.startswith("ERROR:")]
     assert len(errors) == 1 and expected in errors[0], run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_rubric_run_signs_student_files_with_grade_key(project: Path) -> None:
+    from hacert.certification import __main__ as cert_cli
+    from hacert.grading import __main__ as grading_cli
+
+    assert cert_cli.main(["keygen", str(project / "signing")]) == 0
+    (project / "rubric.yaml").write_text(RUBRIC)
+    run_pytest(
+        project, "--rubric", "rubric.yaml", "--grade-out", "grades", "--grade-key", "signing"
+    )
+    students = sorted(str(f) for f in (project / "grades" / "students").glob("*.json"))
+    assert len(students) == 2, students
+    assert grading_cli.main(["verify", *students, "--pubkey", str(project / "signing.pub")]) == 0
