@@ -21,6 +21,8 @@ hacert options:
   --inventory PATH        inventory: native YAML, Ansible YAML or INI (required)
   --cluster NAME          only this cluster (repeatable)
   --profile NAME          smoke | acceptance | grading | full
+  --checks ID,ID          only these checks, by id or prefix pattern (PCMK-*); -k ID works too
+  --skip-checks ID,ID     not these checks (same forms); an unknown id is a usage error
   --allow-destructive     allow checks that break the cluster on purpose (the inventory must
                           allow them too; production clusters are always refused)
   --rubric FILE --grade-out DIR   grade each cluster as a student's (class inventories)
@@ -36,10 +38,14 @@ hacert options:
 
 Every pytest option passes through: -k, -m "corosync or pacemaker", -x, --lf, -v, --tb=long ...
 Without a path, the installed checks run ({suites}).
+The run ends with a summary: a cluster x technology table, one line per failure, broken
+checks grouped by cause (tracebacks only with --tb=long), not-applicable checks listed with -v.
 
 exit codes: 0 all passed; 1 a check failed (or a confirmed performance regression);
   2 interrupted; 3 internal error; 4 usage error (bad inventory, rubric or waiver file, bad
-  option); 5 no check selected; 6 only waived failures.
+  option, unknown check id); 5 no check selected; 6 only waived failures;
+  7 only broken checks: none failed, but hacert could not look at some (host unreachable,
+  command timed out, tool missing).
 """
 VALUE_OPTIONS = frozenset(
     [
@@ -56,6 +62,8 @@ VALUE_OPTIONS = frozenset(
         "--inventory",
         "--cluster",
         "--profile",
+        "--checks",
+        "--skip-checks",
         "--rubric",
         "--grade-out",
         "--waivers",

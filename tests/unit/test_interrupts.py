@@ -84,13 +84,13 @@ def test_interrupt_during_a_check(
     assert sleeper["outcome"] == "broken" and "interrupted by" in str(sleeper["message"])
 
     cases = ElementTree.parse(outputs.junit).getroot().iter("testcase")
-    interrupted = next(c for c in cases if "test_sleeps" in c.get("name", ""))
+    interrupted = next(c for c in cases if "HOSTS-902" in c.get("name", ""))
     problem = interrupted.find("failure")
     assert problem is not None and "interrupted by" in problem.get("message", "")
     allure = [json.loads(p.read_text()) for p in outputs.allure.glob("*-result.json")]
-    assert {r["name"].split("[")[0]: r["status"] for r in allure} == {
-        "test_passes": "passed",
-        "test_sleeps": "broken",
+    assert {r["name"].split(" [")[0]: r["status"] for r in allure} == {
+        "HOSTS-901 Runs a command and passes": "passed",
+        "HOSTS-902 Sleeps until interrupted": "broken",
     }
 
 

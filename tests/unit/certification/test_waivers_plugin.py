@@ -47,7 +47,7 @@ def test_only_waived_failures_exit_6_and_show_as_waived(project: Path) -> None:
     )
     assert "1 failure(s) waived" in run.stdout
     allure = [json.loads(p.read_text()) for p in (project / "allure").glob("*-result.json")]
-    waived = [r for r in allure if r["name"] == "test_fails[alice]"]
+    waived = [r for r in allure if r["name"] == "COROSYNC-001 fails on alice [alice]"]
     assert waived[0]["status"] == "skipped"
     assert waived[0]["statusDetails"]["message"].startswith("Skipped: WAIVED COROSYNC-001")
     results = json.loads((project / "reports" / "results.json").read_text())
