@@ -146,7 +146,7 @@ def test_run_completes_without_usage_or_internal_error(graded: dict[str, Any]) -
     run = graded["run"]
     assert (graded["work"] / "results.json").exists(), run.stdout[-3000:] + run.stderr[-3000:]
     _results(graded)
-    assert run.returncode in (0, 1), run.stdout[-3000:] + run.stderr[-3000:]
+    assert run.returncode in (0, 1, 7), run.stdout[-3000:] + run.stderr[-3000:]  # 7: only broken
 
 
 def _results(graded: dict[str, Any]) -> dict[str, Any]:
