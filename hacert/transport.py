@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 KILL_GRACE_S = 2.0
 LOCAL_GRACE_S = 3.0
 DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024
+EOF_GRACE_S = 1.0
 UNREACHABLE_MEMORY_S = 15.0
 HUNG_RETRY_S = 30.0
 HUNG_PROBE_S = 5.0
@@ -375,6 +376,7 @@ def _drain(
 ) -> tuple[bytes | None, bytes, bool]:
     out, err = bytearray(), bytearray()
     truncated = False
+    exited_at: float | None = None
     while True:
         got = False
         while channel.recv_ready():
@@ -388,12 +390,14 @@ def _drain(
             got = True
             if len(err) < max_output:
                 err += chunk[: max_output - len(err)]
-        if (
-            channel.exit_status_ready()
-            and not channel.recv_ready()
-            and not channel.recv_stderr_ready()
-        ):
-            return bytes(out), bytes(err), truncated
+        if got:
+            exited_at = None
+        elif channel.exit_status_ready():
+            # sshd may report the exit status before the last output: read on until EOF (a
+            # command that leaves a background process holding stdout gets a short grace)
+            exited_at = exited_at or time.monotonic()
+            if channel.eof_received or time.monotonic() - exited_at > EOF_GRACE_S:
+                return bytes(out), bytes(err), truncated
         if time.monotonic() > deadline:
             return None, bytes(err), truncated
         if not got:

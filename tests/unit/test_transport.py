@@ -326,3 +326,11 @@ def test_a_command_killed_by_its_timeout_does_not_mark_the_host_hung(
     with pytest.raises(CommandTimeout, match="ran past its 1 s timeout"):
         connection.run("sleep 30", timeout=1)
     assert pool.connect(settings(loopback_sshd)).run("true").ok
+
+
+def test_output_sent_after_the_exit_status_is_kept(
+    loopback_sshd: LoopbackSshd, pool: ConnectionPool
+) -> None:
+    """sshd reports the exit status before output still in flight: read on until EOF."""
+    result = pool.connect(settings(loopback_sshd)).run("(sleep 0.5; echo LATE) & echo early")
+    assert result.stdout.split() == ["early", "LATE"]
