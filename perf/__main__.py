@@ -26,9 +26,7 @@ EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m hacert.perf", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="hacert perf", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--store",
         type=Path,

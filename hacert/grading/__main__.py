@@ -28,7 +28,7 @@ from hacert.grading.rubric import load_rubric
 
 
 def _parser() -> Parser:
-    parser = Parser(prog="python -m hacert.grading")
+    parser = Parser(prog="hacert grade")
     sub = parser.add_subparsers(dest="command", required=True)
     book = sub.add_parser("gradebook", help="grade a class from results.json files")
     book.add_argument("results", type=Path, nargs="+", help="results.json or its directory")
